@@ -1,0 +1,85 @@
+/**
+ * The catalog describes each Okta object okta-flow can extract: where it lives, its fields, how each field can be
+ * filtered and whether Okta can evaluate that filter itself (push-down) or okta-flow must (residual).
+ *
+ * Principle the planner relies on: a push-down may only ever return a SUPERSET of the true result (Okta's `search`
+ * is case-insensitive, for example); the full filter is always evaluated again as the residual on every record, so
+ * push-down narrows the scan and never changes the result.
+ */
+
+export type OktaObjectName = 'Application' | 'Device' | 'Group' | 'User' | 'UserType';
+
+export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = ['Application', 'Device', 'Group', 'User', 'UserType'];
+
+/** AppFlow's field data types (the subset okta-flow emits). */
+export type AppFlowDataType =
+  | 'String'
+  | 'Integer'
+  | 'Long'
+  | 'Double'
+  | 'Boolean'
+  | 'Date'
+  | 'DateTime'
+  | 'Struct'
+  | 'List'
+  | 'Map';
+
+/**
+ * Filter operators. The first eight are AppFlow ConnectorOperator names; IN is okta-flow's own (AppFlow's
+ * filterExpression DSL has `in`, but DescribeEntity cannot advertise it).
+ */
+export type FilterOperator =
+  | 'EQUAL_TO'
+  | 'NOT_EQUAL_TO'
+  | 'GREATER_THAN'
+  | 'GREATER_THAN_OR_EQUAL_TO'
+  | 'LESS_THAN'
+  | 'LESS_THAN_OR_EQUAL_TO'
+  | 'CONTAINS'
+  | 'BETWEEN'
+  | 'IN';
+
+/** Which Okta query parameter can express an operator on a field. */
+export type PushDownTarget = 'search' | 'filter';
+
+export interface FieldDef {
+  /** Stable snake_case column name, e.g. `department`, `last_updated`. Unique within the object. */
+  readonly column: string;
+  /** The AppFlow Okta connector's label, e.g. "Department". */
+  readonly label: string;
+  /** Path in Okta's JSON object, e.g. ['profile', 'department']. */
+  readonly path: readonly string[];
+  readonly type: AppFlowDataType;
+  /** Operators a flow may filter this field with (push-down or residual). Empty: not filterable. */
+  readonly operators: readonly FilterOperator[];
+  /** Per operator, the Okta parameters that can evaluate it; an operator absent here is residual-only. */
+  readonly pushDown: Partial<Record<FilterOperator, readonly PushDownTarget[]>>;
+  /** Other names accepted for this field: the dotted Okta path (`profile.department`), AppFlow-style names. */
+  readonly aliases: readonly string[];
+  /** Secrets or credentials material: never output unless a flow asks for the field by name. */
+  readonly sensitive: boolean;
+  /** Discovered from the user schema (custom profile attribute) rather than built in. */
+  readonly custom: boolean;
+  readonly description: string;
+}
+
+export interface ObjectDef {
+  readonly name: OktaObjectName;
+  readonly label: string;
+  readonly description: string;
+  /** List endpoint path, e.g. `/api/v1/users`. */
+  readonly listPath: string;
+  /** Item endpoint path for an id, e.g. `/api/v1/users/{id}`. */
+  itemPath(id: string): string;
+  /** OAuth scope needed to read it. */
+  readonly scope: string;
+  /** Page size to request; null when the endpoint is not paginated (user types). */
+  readonly pageLimit: number | null;
+  /** Column of the primary key (always `id`). */
+  readonly primaryKey: string;
+  /** Column of the incremental cursor (`last_updated`), or null when the object has none usable server-side. */
+  readonly cursorField: string | null;
+  /** Columns a big scan may be split on with `search` range filters (`created`, `last_updated`); empty: no slicing. */
+  readonly sliceFields: readonly string[];
+  readonly fields: readonly FieldDef[];
+}
