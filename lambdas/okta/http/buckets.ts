@@ -1,0 +1,43 @@
+/**
+ * Okta rate-limit buckets and the OAuth scope each API area needs. Okta matches buckets by method + longest path
+ * prefix; we mirror the published families so one governor paces each (the real limits come from the headers).
+ */
+
+/** Path prefixes that get their own bucket, longest first wins. */
+const BUCKET_PREFIXES = [
+  '/api/v1/users',
+  '/api/v1/groups',
+  '/api/v1/apps',
+  '/api/v1/devices',
+  '/api/v1/logs',
+  '/api/v1/meta',
+  '/oauth2/v1/token',
+  '/api/v1',
+] as const;
+
+function matchesPrefix(pathname: string, prefix: string): boolean {
+  return pathname === prefix || pathname.startsWith(`${prefix}/`) || pathname.startsWith(`${prefix}?`);
+}
+
+/** `GET /api/v1/users` style bucket key for a request. Unknown paths share the catch-all `/api/v1` bucket. */
+export function bucketFor(method: string, pathname: string): string {
+  const sorted = [...BUCKET_PREFIXES].sort((a, b) => b.length - a.length);
+  const prefix = sorted.find((p) => matchesPrefix(pathname, p)) ?? '/api/v1';
+  return `${method.toUpperCase()} ${prefix}`;
+}
+
+/** OAuth scope Okta requires for a read (GET) on this path, longest prefix first. */
+const SCOPE_PREFIXES: readonly (readonly [string, string])[] = [
+  ['/api/v1/meta/types/user', 'okta.userTypes.read'],
+  ['/api/v1/meta/schemas', 'okta.schemas.read'],
+  ['/api/v1/users', 'okta.users.read'],
+  ['/api/v1/groups', 'okta.groups.read'],
+  ['/api/v1/apps', 'okta.apps.read'],
+  ['/api/v1/devices', 'okta.devices.read'],
+  ['/api/v1/logs', 'okta.logs.read'],
+];
+
+/** The read scope a GET on `pathname` needs, or undefined when we do not know it. */
+export function scopeForPath(pathname: string): string | undefined {
+  return SCOPE_PREFIXES.find(([prefix]) => matchesPrefix(pathname, prefix))?.[1];
+}

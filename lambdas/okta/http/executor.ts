@@ -1,0 +1,273 @@
+/**
+ * Executes one Okta GET: credentials, governor, timeout, retries, JSON parsing and typed errors.
+ *
+ * Retry policy (GETs are idempotent):
+ * - 5xx (500/502/503/504, incl. 503 E0000100 search unavailable), network failures, our own timeout and
+ *   truncated/unparseable 2xx JSON bodies: capped exponential backoff with full jitter, at most `maxRetries`.
+ * - 429: wait until `X-Rate-Limit-Reset` (+ jitter) and retry; not counted against `maxRetries` but bounded by
+ *   `maxRateLimitRetries` and `maxRateLimitWaitMs`, then `OktaRateLimitError`.
+ * - 401 with a Bearer credential: invalidate the cached token, authorize again, retry once.
+ * - The caller's AbortSignal is never retried: its reason is rethrown as is.
+ */
+import type { CredentialProvider } from '../auth/types.js';
+import {
+  OktaApiError,
+  OktaAuthError,
+  type OktaErrorCause,
+  OktaNetworkError,
+  OktaRateLimitError,
+  OktaScopeError,
+} from '../errors.js';
+import type { OktaClientObserver } from '../types.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { bucketFor, scopeForPath } from './buckets.js';
+import type { Clock } from './clock.js';
+import { sleepWithSignal } from './clock.js';
+import type { RateGovernor } from './governor.js';
+import { redactUrlPath, safeCause } from './redact.js';
+
+export interface ExecutorOptions {
+  readonly credentials: CredentialProvider;
+  readonly governor: RateGovernor;
+  readonly fetch: typeof fetch;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly userAgent: string;
+  readonly requestTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly maxRateLimitRetries: number;
+  readonly maxRateLimitWaitMs: number;
+  readonly backoff?: BackoffPolicy;
+  readonly observer?: OktaClientObserver | undefined;
+}
+
+export interface OktaResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: unknown;
+  /** The URL that was fetched. */
+  readonly url: string;
+}
+
+type Failure =
+  | { kind: 'retryable'; reason: string; error: () => Error }
+  | { kind: 'rate-limited'; response: Response; info: ErrorInfo }
+  | { kind: 'unauthorized'; info: ErrorInfo }
+  | { kind: 'fatal'; error: Error };
+
+interface ErrorInfo {
+  status: number;
+  method: string;
+  path: string;
+  errorCode?: string | undefined;
+  errorSummary?: string | undefined;
+  errorId?: string | undefined;
+  errorCauses?: OktaErrorCause[] | undefined;
+  requestId?: string | undefined;
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+
+/** Text errors from fetch that mean "the connection broke", as opposed to a bad request we built. */
+function isTimeout(err: unknown): boolean {
+  return (
+    err instanceof Error && (err.name === 'TimeoutError' || (err.cause as Error | undefined)?.name === 'TimeoutError')
+  );
+}
+
+export class OktaHttpExecutor {
+  constructor(private readonly o: ExecutorOptions) {}
+
+  /** GET `url` (already validated as same-origin by the caller) and return its parsed JSON body. */
+  async get(url: URL, signal?: AbortSignal): Promise<OktaResponse> {
+    const method = 'GET';
+    const path = redactUrlPath(url);
+    const bucket = bucketFor(method, url.pathname);
+    let retries = 0;
+    let rateLimitRetries = 0;
+    let rateLimitWaited = 0;
+    let reauthorized = false;
+    let retryFor: string | undefined;
+    for (;;) {
+      signal?.throwIfAborted();
+      const auth = await this.o.credentials.authorize(signal);
+      const permit = await this.o.governor.acquire(bucket, signal);
+      const started = this.o.clock.now();
+      const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
+      const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      const headers: Record<string, string> = {
+        Authorization: auth.header,
+        Accept: 'application/json',
+        'User-Agent': this.o.userAgent,
+      };
+      if (retryFor) {
+        headers['X-Okta-Retry-For'] = retryFor;
+        headers['X-Okta-Retry-Count'] = String(rateLimitRetries);
+      }
+      let response: Response | undefined;
+      let text: string | undefined;
+      let failure: Failure | undefined;
+      try {
+        response = await this.o.fetch(url, { method, headers, signal: combined, redirect: 'manual' });
+        text = await response.text();
+      } catch (err) {
+        if (signal?.aborted) {
+          permit.release(response);
+          throw signal.reason;
+        }
+        const reason = isTimeout(err) || timeout.aborted ? 'timeout' : 'network';
+        const attempts = retries + 1;
+        failure = {
+          kind: 'retryable',
+          reason,
+          error: () => new OktaNetworkError({ method, path, reason, attempts }, safeCause(err)),
+        };
+      }
+      permit.release(response);
+      const durationMs = this.o.clock.now() - started;
+      this.o.observer?.onRequest?.({ method, path, status: response?.status ?? 0, durationMs, bucket });
+
+      if (!failure && response && text !== undefined) {
+        const result = this.classify(method, path, url, response, text, auth.kind, retries + 1);
+        if (!('kind' in result)) return result;
+        failure = result;
+      }
+      if (!failure) throw new Error('unreachable: no response and no failure');
+
+      switch (failure.kind) {
+        case 'fatal':
+          throw failure.error;
+        case 'unauthorized': {
+          if (auth.kind === 'bearer' && this.o.credentials.invalidate && !reauthorized) {
+            reauthorized = true;
+            this.o.credentials.invalidate();
+            this.o.observer?.onRetry?.({ path, attempt: 1, reason: '401 invalid token: refreshing', delayMs: 0 });
+            continue;
+          }
+          throw new OktaAuthError(failure.info, {
+            message:
+              `Okta rejected the credential (${this.o.credentials.describe()}) with 401` +
+              `${failure.info.errorCode ? ` ${failure.info.errorCode}` : ''} on ${method} ${path}. ` +
+              (auth.kind === 'ssws'
+                ? 'Check that the API token is valid and not expired (tokens expire after 30 days unused).'
+                : 'The access token was refreshed and still rejected: check the app is active and granted.') +
+              `${failure.info.requestId ? ` [request id ${failure.info.requestId}]` : ''}`,
+          });
+        }
+        case 'rate-limited': {
+          const { waitMs, reason } = this.o.governor.onTooManyRequests(
+            bucket,
+            failure.response.headers,
+            rateLimitRetries,
+          );
+          rateLimitRetries++;
+          if (rateLimitRetries > this.o.maxRateLimitRetries || rateLimitWaited + waitMs > this.o.maxRateLimitWaitMs) {
+            throw new OktaRateLimitError({
+              ...failure.info,
+              bucket,
+              waitedMs: rateLimitWaited,
+              attempts: rateLimitRetries,
+            });
+          }
+          retryFor = failure.info.requestId;
+          this.o.observer?.onRateLimitWait?.({ bucket, waitMs, reason });
+          rateLimitWaited += waitMs;
+          await sleepWithSignal(this.o.clock, waitMs, signal);
+          continue;
+        }
+        case 'retryable': {
+          if (retries >= this.o.maxRetries) throw failure.error();
+          const delayMs = backoffDelay(retries, this.o.random, this.o.backoff ?? DEFAULT_BACKOFF);
+          retries++;
+          this.o.observer?.onRetry?.({ path, attempt: retries, reason: failure.reason, delayMs });
+          await sleepWithSignal(this.o.clock, delayMs, signal);
+          continue;
+        }
+      }
+    }
+  }
+
+  /** Turn a complete response into a result or a failure kind. */
+  private classify(
+    method: string,
+    path: string,
+    url: URL,
+    response: Response,
+    text: string,
+    authKind: 'ssws' | 'bearer',
+    attempts: number,
+  ): OktaResponse | Failure {
+    const status = response.status;
+    const requestId = response.headers.get('x-okta-request-id') ?? undefined;
+    if (status >= 200 && status < 300) {
+      if (status === 204 || text.trim() === '') return { status, headers: response.headers, body: null, url: url.href };
+      try {
+        return { status, headers: response.headers, body: JSON.parse(text), url: url.href };
+      } catch (err) {
+        return {
+          kind: 'retryable',
+          reason: 'invalid-body',
+          error: () => new OktaNetworkError({ method, path, reason: 'invalid-body', attempts }, safeCause(err)),
+        };
+      }
+    }
+    const info: ErrorInfo = { status, method, path, requestId, ...parseErrorBody(text) };
+    if (status === 429) return { kind: 'rate-limited', response, info };
+    if (status === 401) return { kind: 'unauthorized', info };
+    if (status === 403) {
+      const challenge = response.headers.get('www-authenticate') ?? '';
+      if (/insufficient_scope/i.test(challenge)) {
+        const fromHeader = /scope="([^"]*)"/i.exec(challenge)?.[1];
+        const scope = fromHeader?.split(/\s+/).filter(Boolean) ?? [scopeForPath(url.pathname)].filter(isString);
+        return {
+          kind: 'fatal',
+          error: new OktaScopeError({ missingScopes: scope, status, method, path, requestId }),
+        };
+      }
+      if (authKind === 'bearer' && info.errorCode === 'E0000006') {
+        const scope = scopeForPath(url.pathname);
+        return {
+          kind: 'fatal',
+          error: new OktaApiError(info, {
+            message:
+              `Okta answered 403 E0000006 (no permission) to ${method} ${path}: the OAuth app needs ` +
+              `${scope ? `scope ${scope} and ` : ''}an admin role that can read this resource` +
+              `${requestId ? ` [request id ${requestId}]` : ''}.`,
+          }),
+        };
+      }
+    }
+    if (RETRYABLE_STATUS.has(status)) {
+      return { kind: 'retryable', reason: `status ${status}`, error: () => new OktaApiError(info) };
+    }
+    return { kind: 'fatal', error: new OktaApiError(info) };
+  }
+}
+
+function isString(v: string | undefined): v is string {
+  return typeof v === 'string';
+}
+
+/** Okta's error body; anything unparseable yields nothing (never echo raw bodies into errors). */
+function parseErrorBody(text: string): Partial<ErrorInfo> {
+  try {
+    const body: unknown = JSON.parse(text);
+    if (!body || typeof body !== 'object') return {};
+    const b = body as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const causes = Array.isArray(b.errorCauses)
+      ? b.errorCauses
+          .map((c) => str((c as Record<string, unknown> | null)?.errorSummary))
+          .filter(isString)
+          .map((errorSummary) => ({ errorSummary }))
+      : undefined;
+    return {
+      errorCode: str(b.errorCode),
+      errorSummary: str(b.errorSummary),
+      errorId: str(b.errorId),
+      errorCauses: causes,
+    };
+  } catch {
+    return {};
+  }
+}

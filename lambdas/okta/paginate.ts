@@ -1,0 +1,149 @@
+/**
+ * Link-following pagination as an async generator, one page at a time (constant memory), with loop guards:
+ * next == self, a repeated URL or `after` cursor, a cross-origin next link (error); an empty page or a missing Link
+ * header ends the listing (a full page without a Link header is reported as a warning: it may be truncated).
+ * System Log polling (`allowEmptyPages`) yields the empty page with its next link and stops, so the caller can
+ * poll that link later.
+ */
+import { isSameOrigin } from './domain.js';
+import { OktaPaginationError } from './errors.js';
+import type { OktaResponse } from './http/executor.js';
+import { findLink } from './http/link.js';
+import { redactUrlPath } from './http/redact.js';
+import type { OktaClientObserver, OktaPage } from './types.js';
+
+export interface PaginateOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * System Log polling: Okta always sends `next`, even on an empty page. With this flag an empty page is yielded with
+   * its `nextUrl` (poll it later) and the generator stops; without it an empty page ends the listing.
+   */
+  readonly allowEmptyPages?: boolean;
+}
+
+export interface PaginateDeps {
+  readonly origin: string;
+  readonly get: (url: URL, signal?: AbortSignal) => Promise<OktaResponse>;
+  readonly observer?: OktaClientObserver | undefined;
+}
+
+/** Resolve a path or absolute URL against the org origin; absolute URLs must be on that origin. */
+export function resolveOnOrigin(pathOrUrl: string, origin: string): URL {
+  const url = new URL(pathOrUrl, origin);
+  if (url.origin !== origin) {
+    throw new OktaPaginationError({
+      reason: 'cross-origin',
+      url: `${url.origin}${redactUrlPath(url)}`,
+      detail: `refusing to send Okta credentials to ${url.origin}; only ${origin} is allowed.`,
+    });
+  }
+  return url;
+}
+
+export async function* paginate<T>(
+  pathOrUrl: string,
+  deps: PaginateDeps,
+  options: PaginateOptions = {},
+): AsyncGenerator<OktaPage<T>> {
+  let url: URL | null = resolveOnOrigin(pathOrUrl, deps.origin);
+  const seenUrls = new Set<string>();
+  const seenCursors = new Set<string>();
+  const firstCursor = url.searchParams.get('after');
+  if (firstCursor !== null) seenCursors.add(firstCursor);
+  while (url) {
+    const current: URL = url;
+    seenUrls.add(current.href);
+    const response = await deps.get(current, options.signal);
+    const where = redactUrlPath(current);
+    if (!Array.isArray(response.body)) {
+      throw new OktaPaginationError({
+        reason: 'not-an-array',
+        url: where,
+        detail: `expected a JSON array from a list endpoint, got ${response.body === null ? 'null' : typeof response.body}.`,
+      });
+    }
+    const items = response.body as T[];
+    const linkHeader = response.headers.get('link');
+    const nextRaw = findLink(linkHeader, 'next');
+    const selfRaw = findLink(linkHeader, 'self');
+    let next: URL | null = null;
+    if (nextRaw !== null) {
+      try {
+        next = new URL(nextRaw, current);
+      } catch (err) {
+        throw new OktaPaginationError({ reason: 'bad-link', url: where, detail: 'the next link is not a URL.' }, err);
+      }
+      if (!isSameOrigin(next, deps.origin)) {
+        throw new OktaPaginationError({
+          reason: 'cross-origin',
+          url: where,
+          detail: `the next link points to ${next.origin}, not the org ${deps.origin}; refusing to follow it.`,
+        });
+      }
+    }
+
+    if (items.length === 0) {
+      if (options.allowEmptyPages) {
+        yield { items, nextUrl: next?.href ?? null, url: current.href };
+        return;
+      }
+      if (next) {
+        deps.observer?.onWarning?.({
+          code: 'okta.pagination.empty-page-with-next',
+          message: `An empty page at ${where} still had a next link; treating it as the end of the listing.`,
+        });
+      }
+      yield { items, nextUrl: null, url: current.href };
+      return;
+    }
+
+    if (next) {
+      const self = selfRaw === null ? null : safeUrl(selfRaw, current);
+      if (next.href === current.href || (self !== null && next.href === self.href)) {
+        throw new OktaPaginationError({
+          reason: 'next-is-self',
+          url: where,
+          detail: 'Okta returned a next link equal to the page itself (a pagination loop); stopping with an error.',
+        });
+      }
+      if (seenUrls.has(next.href)) {
+        throw new OktaPaginationError({
+          reason: 'repeated-url',
+          url: where,
+          detail: `the next link ${redactUrlPath(next)} was already fetched (a pagination loop).`,
+        });
+      }
+      const cursor = next.searchParams.get('after');
+      if (cursor !== null) {
+        if (seenCursors.has(cursor)) {
+          throw new OktaPaginationError({
+            reason: 'repeated-cursor',
+            url: where,
+            detail: `the next link repeats cursor after=${cursor} (a pagination loop).`,
+          });
+        }
+        seenCursors.add(cursor);
+      }
+    } else if (linkHeader === null) {
+      const limit = Number(current.searchParams.get('limit') ?? Number.NaN);
+      if (Number.isFinite(limit) && limit > 0 && items.length >= limit) {
+        deps.observer?.onWarning?.({
+          code: 'okta.pagination.link-missing',
+          message:
+            `A full page (${items.length} items) at ${where} had no Link header; treating it as the last page. ` +
+            'If records are missing, re-run: Okta may have dropped the header.',
+        });
+      }
+    }
+    yield { items, nextUrl: next?.href ?? null, url: current.href };
+    url = next;
+  }
+}
+
+function safeUrl(raw: string, base: URL): URL | null {
+  try {
+    return new URL(raw, base);
+  } catch {
+    return null;
+  }
+}
