@@ -1,0 +1,30 @@
+/**
+ * Optional client-side envelope encryption with the AWS Encryption SDK, for policies that require data to be
+ * encrypted before it leaves the Lambda. Off by default: Athena cannot read such files (decrypt first; see README
+ * "Decrypting client-side-encrypted files"). SSE-KMS still applies on top.
+ */
+import type { Duplex } from 'node:stream';
+import { buildClient, CommitmentPolicy, type KeyringNode, KmsKeyringNode } from '@aws-crypto/client-node';
+
+export interface ClientSideEncryption {
+  /** A KMS keyring (`kmsKeyringFor(keyArn)`) in production; tests use a RawAesKeyringNode (no KMS). */
+  readonly keyring: KeyringNode;
+  /** Description for the manifest (never key material), e.g. the KMS key ARN. */
+  readonly keyDescription: string;
+}
+
+/** Suffix of client-side-encrypted files: they are AWS Encryption SDK messages, not Parquet/CSV/JSON. */
+export const ENCRYPTED_SUFFIX = '.encrypted';
+/** Encryption-context key binding each ciphertext to its object key (checked when decrypting). */
+export const CONTEXT_KEY = 'okta-flow:key';
+
+const { encryptStream } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+
+export function kmsKeyringFor(kmsKeyArn: string): KmsKeyringNode {
+  return new KmsKeyringNode({ generatorKeyId: kmsKeyArn });
+}
+
+/** A transform stream: plaintext in, an AWS Encryption SDK message out. */
+export function createEncryptingStream(options: ClientSideEncryption, objectKey: string): Duplex {
+  return encryptStream(options.keyring, { encryptionContext: { [CONTEXT_KEY]: objectKey } });
+}

@@ -1,0 +1,24 @@
+/** Public surface of the output layer (encoders, sinks, commit protocol). */
+export { type ClientSideEncryption, kmsKeyringFor } from './client-side-encryption.js';
+export { type ColumnSpec, columnsFromFields, type PhysicalType, physicalTypeOf } from './columns.js';
+export type { Compression, OutputFormat } from './encoders/types.js';
+export { ColumnValueError, OutputConfigError, OutputWriteError } from './errors.js';
+export { manifestKey, partKey, runKeyPrefix } from './keys.js';
+export {
+  buildManifest,
+  type CommittedRun,
+  listCommittedRuns,
+  type RunManifest,
+  type RunManifestInput,
+  readManifest,
+  writeManifest,
+} from './manifest.js';
+export type { LocalTarget, OutputTarget, S3Target, SseKms } from './sinks/types.js';
+export {
+  createOutputWriter,
+  DEFAULT_TARGET_FILE_BYTES,
+  type FileEntry,
+  type OutputObserver,
+  type OutputWriter,
+  type OutputWriterOptions,
+} from './writer.js';

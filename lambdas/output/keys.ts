@@ -1,0 +1,28 @@
+/** Deterministic object keys of the output layout (DESIGN.md): re-running a run id overwrites, never duplicates. */
+import { OutputConfigError } from './errors.js';
+
+export const MANIFEST_NAME = '_manifest.json';
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const DT = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `<prefix>/<object>/dt=YYYY-MM-DD/run_id=<runId>` (no trailing slash; an empty prefix is allowed). */
+export function runKeyPrefix(input: { prefix: string; object: string; dt: string | Date; runId: string }): string {
+  const dt = typeof input.dt === 'string' ? input.dt : input.dt.toISOString().slice(0, 10);
+  if (!DT.test(dt)) throw new OutputConfigError(`dt must be YYYY-MM-DD, got "${dt}"`);
+  if (!RUN_ID.test(input.runId)) {
+    throw new OutputConfigError(`run id "${input.runId}" must be 1–128 characters of A-Z a-z 0-9 . _ -`);
+  }
+  const prefix = input.prefix.replace(/^\/+|\/+$/g, '');
+  return [prefix, input.object, `dt=${dt}`, `run_id=${input.runId}`].filter((s) => s !== '').join('/');
+}
+
+export function partKey(keyPrefix: string, partIndex: number, extension: string): string {
+  return `${keyPrefix}/part-${String(partIndex).padStart(5, '0')}.${extension}`;
+}
+
+/** Matches data part keys directly under a run prefix; used to find stale parts of an earlier attempt. */
+export const PART_NAME = /^part-\d{5,}\.[a-z.]+$/;
+
+export function manifestKey(keyPrefix: string): string {
+  return `${keyPrefix}/${MANIFEST_NAME}`;
+}
