@@ -2,13 +2,9 @@
  * Okta org domains okta-flow will talk to. Tokens go only to these hosts (DESIGN.md decision 7): a mistyped or
  * hostile domain in a config must not receive the org's credentials.
  */
-export const OKTA_DOMAIN_SUFFIXES: readonly string[] = [
-  '.okta.com',
-  '.oktapreview.com',
-  '.okta-emea.com',
-  '.okta-gov.com',
-  '.okta.mil',
-];
+import { OKTA_DOMAIN_SUFFIXES } from '../../okta/domain.js';
+
+export { OKTA_DOMAIN_SUFFIXES };
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 

@@ -2,6 +2,7 @@
  * Validates a config document (already parsed from JSON or YAML) and applies defaults. Every problem is collected
  * and thrown together as one ConfigError, so a user fixes a config in one pass rather than one error per run.
  */
+import { catalogProblems } from './check-against-catalog.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { duplicateFlowNameProblems } from './duplicate-flow-names.js';
 import { problemsFromIssues } from './format-issues.js';
@@ -11,6 +12,8 @@ export function parseConfig(raw: unknown, source = 'okta-flow config'): Config {
   const result = configSchema.safeParse(raw, { reportInput: true });
   const problems: ConfigProblem[] = result.success ? [] : problemsFromIssues(result.error.issues, configSchema);
   problems.push(...duplicateFlowNameProblems(raw));
+  // Catalog rules need a structurally valid config; they run once the structure is right.
+  if (result.success) problems.push(...catalogProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(source, sortByPath(problems));
   return result.data;
 }

@@ -1,0 +1,135 @@
+/**
+ * Config rules that need the Okta catalog: incremental flows need a cursor field, named fields and filter fields must
+ * exist (with operators and values the field allows), a filterExpression must parse, slicing needs a slice field.
+ *
+ * Custom User profile attributes are discovered from the org's user schema at run time, so at synth time a User
+ * field spelt `profile.<name>` that the built-in catalog does not know is accepted here and checked by the runner.
+ */
+
+import { getObjectDef, resolveField } from '../../okta/catalog/index.js';
+import type { ObjectDef } from '../../okta/catalog/types.js';
+import type { Filter } from '../../okta/query/filter.js';
+import { FilterSyntaxError, parseFilterExpression } from '../../okta/query/parse-filter-expression.js';
+import { FilterValidationError, resolveFilter } from '../../okta/query/resolve-filter.js';
+import type { ConfigProblem } from './config-error.js';
+import { toFilter } from './filter-spec.js';
+import { closest } from './format-issues.js';
+import type { Config, FlowConfig } from './schema.js';
+
+/** Objects whose deletions the System Log records (user types are not lifecycle-logged). */
+const SYSTEM_LOG_DELETES = new Set(['Application', 'Device', 'Group', 'User']);
+
+export function catalogProblems(config: Config): ConfigProblem[] {
+  return config.flows.flatMap((flow, index) => flowProblems(flow, `flows[${index}]`));
+}
+
+function flowProblems(flow: FlowConfig, at: string): ConfigProblem[] {
+  const def = getObjectDef(flow.object);
+  const problems: ConfigProblem[] = [];
+  if (flow.mode === 'incremental' && def.cursorField === null) {
+    problems.push({
+      path: `${at}.mode`,
+      message: `"incremental" needs a cursor field and ${def.name} has none (incremental works for ${withCursor()})`,
+      example: '"full"',
+    });
+  }
+  if (flow.slicing !== undefined && def.sliceFields.length === 0) {
+    problems.push({
+      path: `${at}.slicing`,
+      message: `${def.name} cannot be sliced (Okta cannot search it by created or lastUpdated ranges); remove "slicing"`,
+    });
+  }
+  if (flow.deleteDetection === 'system-log' && !SYSTEM_LOG_DELETES.has(def.name)) {
+    problems.push({
+      path: `${at}.deleteDetection`,
+      message: `the System Log does not record ${def.name} deletions; use "snapshot-diff" with mode "full"`,
+      example: '"snapshot-diff"',
+    });
+  }
+  problems.push(...fieldProblems(flow, def, at));
+  problems.push(...filterProblems(flow, def, at));
+  return problems;
+}
+
+function withCursor(): string {
+  return ['Application', 'Device', 'Group', 'User', 'UserType'].filter((n) => getObjectDef(n).cursorField).join(', ');
+}
+
+function isCustomUserAttribute(def: ObjectDef, name: string): boolean {
+  return def.name === 'User' && /^profile\.[A-Za-z][\w-]*$/.test(name);
+}
+
+function fieldProblems(flow: FlowConfig, def: ObjectDef, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const columns = new Map<string, number>();
+  for (const [index, name] of (flow.fields ?? []).entries()) {
+    const field = resolveField(def, name);
+    if (field === undefined) {
+      if (isCustomUserAttribute(def, name)) continue;
+      const suggestion = closest(
+        name,
+        def.fields.map((f) => f.column),
+      );
+      const hint = suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : '';
+      problems.push({
+        path: `${at}.fields[${index}]`,
+        message: `${JSON.stringify(name)} is not a ${def.name} field${hint}; \`okta-flow describe ${def.name}\` lists them`,
+        example: JSON.stringify(suggestion ?? def.fields[0]?.column ?? 'id'),
+      });
+      continue;
+    }
+    const first = columns.get(field.column);
+    if (first !== undefined) {
+      problems.push({
+        path: `${at}.fields[${index}]`,
+        message: `${JSON.stringify(name)} is the same field as fields[${first}] (${field.column}); list it once`,
+      });
+    } else {
+      columns.set(field.column, index);
+    }
+  }
+  return problems;
+}
+
+function filterProblems(flow: FlowConfig, def: ObjectDef, at: string): ConfigProblem[] {
+  let filter: Filter | null = null;
+  if (flow.filters !== undefined) filter = toFilter(flow.filters);
+  if (flow.filterExpression !== undefined) {
+    const path = `${at}.filterExpression`;
+    try {
+      const parsed = parseFilterExpression(flow.filterExpression);
+      if (parsed.limit !== null) {
+        return [{ path, message: 'LIMIT does not apply to a flow (a flow copies every matching record); remove it' }];
+      }
+      filter = parsed.filter;
+    } catch (error) {
+      if (!(error instanceof FilterSyntaxError)) throw error;
+      return [
+        {
+          path,
+          message: `${JSON.stringify(flow.filterExpression)}: ${error.message}`,
+          example: '"status = \\"ACTIVE\\""',
+        },
+      ];
+    }
+  }
+  if (filter === null) return [];
+  try {
+    resolveFilter(filter, def, resolveField);
+    return [];
+  } catch (error) {
+    if (!(error instanceof FilterValidationError)) throw error;
+    if (isCustomUserAttribute(def, error.field)) return [];
+    const structured = flow.filters !== undefined;
+    const names = def.fields.filter((f) => f.operators.length > 0).flatMap((f) => [f.column, ...f.aliases]);
+    const suggestion = error.message.startsWith('Unknown field') ? closest(error.field, names) : undefined;
+    const hint = suggestion ? ` (did you mean ${JSON.stringify(suggestion)}?)` : '';
+    return [
+      {
+        path: structured ? `${at}.filters` : `${at}.filterExpression`,
+        message: `${error.message}${hint}`,
+        example: structured ? '{"field":"status","op":"=","value":"ACTIVE"}' : '"status = \\"ACTIVE\\""',
+      },
+    ];
+  }
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../../../lambdas/flow/config/index.js';
+
+const base = { okta: { domain: 'acme.okta.com', credentialsSecret: 'x' }, output: { bucket: { create: true } } };
+
+function problems(flow: Record<string, unknown>): string[] {
+  try {
+    parseConfig({ ...base, flows: [{ name: 'f', ...flow }] }, 't');
+  } catch (error) {
+    if (error instanceof ConfigError)
+      return error.message
+        .split('\n')
+        .slice(1)
+        .map((l) => l.replace(/^ {2}- /, ''));
+    throw error;
+  }
+  return [];
+}
+
+describe('catalog rules', () => {
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      'incremental without a cursor field',
+      { object: 'Application', mode: 'incremental' },
+      [
+        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, User). Example: "full"',
+      ],
+    ],
+    [
+      'unknown field',
+      { object: 'User', fields: ['id', 'statsu'] },
+      [
+        'flows[0].fields[1]: "statsu" is not a User field (did you mean "status"?); `okta-flow describe User` lists them. Example: "status"',
+      ],
+    ],
+    [
+      'the same field twice',
+      { object: 'User', fields: ['status', 'Status'] },
+      ['flows[0].fields[1]: "Status" is the same field as fields[0] (status); list it once'],
+    ],
+    [
+      'operator the field does not allow',
+      { object: 'User', filters: [{ field: 'status', op: '>', value: 'x' }] },
+      [
+        'flows[0].filters: Field \'status\' (User, String) does not support GREATER_THAN; allowed: EQUAL_TO, NOT_EQUAL_TO, CONTAINS, IN. Example: {"field":"status","op":"=","value":"ACTIVE"}',
+      ],
+    ],
+    [
+      'value of the wrong type',
+      { object: 'Group', filters: [{ field: 'last_updated', op: '>', value: 'yesterday' }] },
+      [
+        'flows[0].filters: Field \'last_updated\' (Group, DateTime) cannot be filtered with GREATER_THAN "yesterday": expected an ISO-8601 date-time such as 2024-01-01T00:00:00.000Z, a date such as 2024-01-01, or epoch milliseconds. Example: {"field":"status","op":"=","value":"ACTIVE"}',
+      ],
+    ],
+    [
+      'filterExpression syntax',
+      { object: 'User', filterExpression: 'status = ACTIVE' },
+      [
+        'flows[0].filterExpression: "status = ACTIVE": Expected a value after \'=\' at column 10, found identifier \'ACTIVE\' (quote strings; null is lowercase). Example: "status = \\"ACTIVE\\""',
+      ],
+    ],
+    [
+      'filterExpression with LIMIT',
+      { object: 'User', filterExpression: 'status = "ACTIVE" LIMIT 10' },
+      ['flows[0].filterExpression: LIMIT does not apply to a flow (a flow copies every matching record); remove it'],
+    ],
+    [
+      'slicing and System Log deletes on user types',
+      { object: 'UserType', slicing: { count: 2 }, deleteDetection: 'system-log' },
+      [
+        'flows[0].slicing: UserType cannot be sliced (Okta cannot search it by created or lastUpdated ranges); remove "slicing"',
+        'flows[0].deleteDetection: the System Log does not record UserType deletions; use "snapshot-diff" with mode "full". Example: "snapshot-diff"',
+      ],
+    ],
+  ])('%s', (_name, flow, expected) => {
+    expect(problems(flow)).toEqual(expected);
+  });
+
+  it('suggests the right name for an unknown filter field', () => {
+    const [line] = problems({ object: 'User', filters: [{ field: 'profle.login', op: '=', value: 'x' }] });
+    expect(line).toMatch(/^flows\[0\]\.filters: Unknown field 'profle\.login' for User\. /);
+    expect(line).toContain('(did you mean "profile.login"?)');
+  });
+
+  it('accepts custom User profile attributes, which are only known at run time', () => {
+    expect(
+      problems({
+        object: 'User',
+        fields: ['id', 'profile.costCode'],
+        filters: [{ field: 'profile.costCode', op: '=', value: 'X1' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it('accepts valid filters in both forms, incremental on objects with a cursor', () => {
+    expect(
+      problems({
+        object: 'User',
+        mode: 'incremental',
+        filters: {
+          or: [
+            { field: 'status', op: 'in', value: ['ACTIVE', 'STAGED'] },
+            { field: 'profile.login', op: 'contains', value: '@acme.com' },
+          ],
+        },
+      }),
+    ).toEqual([]);
+    expect(problems({ object: 'Group', mode: 'incremental', filterExpression: 'type = "OKTA_GROUP"' })).toEqual([]);
+  });
+});
