@@ -57,11 +57,12 @@ export function fakeOrg(userCount = 25): ServedOrg & { users: Record<string, unk
       paginated: false,
     }),
   };
+  const none: Record<string, string> = {};
   const match: RouteMatcher = (method, pathname) => {
     if (method !== 'GET') return null;
-    if (pathname === '/api/v1/users') return { route: listUsers, pathParams: {} };
-    if (pathname === '/api/v1/groups') return { route: listGroups, pathParams: {} };
-    if (pathname === '/api/v1/meta/types/user') return { route: userTypes, pathParams: {} };
+    if (pathname === '/api/v1/users') return { route: listUsers, pathParams: none };
+    if (pathname === '/api/v1/groups') return { route: listGroups, pathParams: none };
+    if (pathname === '/api/v1/meta/types/user') return { route: userTypes, pathParams: none };
     const byId = /^\/api\/v1\/users\/([^/]+)$/.exec(pathname);
     if (byId?.[1]) return { route: getUser, pathParams: { id: byId[1] } };
     return null;
