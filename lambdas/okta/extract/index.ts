@@ -1,0 +1,17 @@
+/** The extraction engine: filtered, resumable, optionally time-sliced scans of one Okta object. */
+export { andAll, rangeTerms, windowColumn } from './bounds.js';
+export { ContinuationMismatchError, ExtractRequestError } from './errors.js';
+export { effectiveFilter, extract, extractRecords, filterHash, selectFields } from './extract.js';
+export { type ExtractSlicesOptions, extractSlices, type SlicePage } from './extract-slices.js';
+export { compileProjection } from './projection.js';
+export { MAX_SLICES, planSlices, type SliceOptions } from './slices.js';
+export type {
+  Continuation,
+  ExtractDeps,
+  ExtractPage,
+  ExtractRequest,
+  ExtractTotals,
+  OktaQueryPlan,
+  PlanFn,
+  Slice,
+} from './types.js';

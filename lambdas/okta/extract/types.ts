@@ -1,0 +1,81 @@
+/** Contracts of the extraction engine: the planner it calls, and what it takes and yields. */
+import type { ObjectDef, OktaObjectName } from '../catalog/types.js';
+import type { Filter } from '../query/filter.js';
+import type { OktaApi, OktaRecord, TimeWindow } from '../types.js';
+
+/** The Okta request that best evaluates a filter, plus the predicate that decides the exact result. */
+export interface OktaQueryPlan {
+  /** List path with query string, e.g. `/api/v1/users?search=...&limit=200`. */
+  path: string;
+  /** The whole filter evaluated on one record (push-down only narrows the scan; this decides). */
+  residual: (record: OktaRecord) => boolean;
+  /** Human-readable, for logs and `describe`. */
+  description: string;
+}
+
+/** Implemented by `lambdas/okta/query/plan.ts`. */
+export type PlanFn = (def: ObjectDef, filter: Filter | null, options?: { pageLimit?: number }) => OktaQueryPlan;
+
+/**
+ * One time slice of a scan: `field` (a catalog column from `ObjectDef.sliceFields`) in `[from, to)`; an absent end
+ * is open. Slices of one plan are contiguous and their union is the scanned range.
+ */
+export interface Slice {
+  /** Stable name within a plan, e.g. `created#3/8`; keys per-slice state. */
+  readonly id: string;
+  readonly field: string;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** Where a scan resumes: small, JSON-serializable, versioned. */
+export interface Continuation {
+  readonly v: 1;
+  readonly object: OktaObjectName;
+  readonly slice: Slice | null;
+  readonly window: TimeWindow | null;
+  /** Fingerprint of the request filter: a continuation only resumes the scan it came from. */
+  readonly filterHash: string;
+  /** Next page as path + query relative to the org origin, e.g. `/api/v1/users?after=00u…&limit=200&search=…`. */
+  readonly next: string;
+  /** Totals so far, including pages read by earlier invocations. */
+  readonly pages: number;
+  /** Records Okta returned (before the residual). */
+  readonly scanned: number;
+  /** Records yielded (after the residual). */
+  readonly records: number;
+}
+
+export interface ExtractRequest {
+  /** Columns, aliases or labels; default: every non-sensitive field. `id` is always kept. */
+  readonly fields?: readonly string[];
+  readonly filter?: Filter | null;
+  /** `[from, to)` on the object's cursor (`last_updated`), ANDed to the filter. */
+  readonly window?: TimeWindow;
+  readonly slice?: Slice;
+  readonly resumeFrom?: Continuation | null;
+  /** Page size to ask Okta for (default: the catalog's). */
+  readonly pageLimit?: number;
+}
+
+export interface ExtractDeps {
+  readonly api: OktaApi;
+  readonly plan: PlanFn;
+  readonly signal?: AbortSignal;
+}
+
+/** One Okta page after the residual and projection; `continuation` is null once the scan is complete. */
+export interface ExtractPage {
+  readonly records: OktaRecord[];
+  readonly continuation: Continuation | null;
+  /** Totals so far (also on the last page, where `continuation` is null). */
+  readonly totals: ExtractTotals;
+}
+
+export interface ExtractTotals {
+  readonly pages: number;
+  /** Records Okta returned (before the residual). */
+  readonly scanned: number;
+  /** Records yielded (after the residual). */
+  readonly records: number;
+}
