@@ -77,6 +77,8 @@ interface OpenFile {
   /** Rejects as soon as the pipeline or the upload fails, so a writer blocked on backpressure wakes up. */
   readonly failure: Promise<never>;
   readonly flowed: Promise<void>;
+  /** Resolves when the object is stored; rejects with the upload's cause in preference to the pipeline's. */
+  readonly settled: Promise<void>;
   readonly counter: { bytes: number; hash: Hash };
   readonly startedAt: number;
   records: number;
@@ -114,7 +116,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
     try {
       await writeChunks(file, file.encoder.finish());
       file.head.end();
-      await Promise.race([Promise.all([file.flowed, file.upload.done()]), file.failure]);
+      await file.settled;
     } catch (cause) {
       await abortFile(file, cause);
       throw asWriteError(file.key, cause);
@@ -232,20 +234,35 @@ function openFile(
   const head = stages[0] as Writable;
   const flowed = pipeline([...stages, upload.stream] as unknown as [Transform, Writable]);
   flowed.catch(() => undefined);
+  // When the upload fails, the pipeline fails too (with a bland AbortError); report the upload's cause first.
+  const settled = flowed.then(
+    () => upload.done(),
+    async (cause: unknown) => {
+      await upload.done();
+      throw cause;
+    },
+  );
+  settled.catch(() => undefined);
   const failure = Promise.race([
-    flowed.then(() => new Promise<never>(() => undefined)),
+    settled.then(() => new Promise<never>(() => undefined)),
     upload.done().then(() => new Promise<never>(() => undefined)),
   ]);
   failure.catch(() => undefined);
   const encoder = createEncoder(settings, options.columns, { csvNull: options.csvNull, parquet: options.parquet });
-  return { key, encoder, head, upload, failure, flowed, counter, startedAt: Date.now(), records: 0 };
+  return { key, encoder, head, upload, failure, flowed, settled, counter, startedAt: Date.now(), records: 0 };
 }
 
 async function writeChunks(file: OpenFile, chunks: readonly Uint8Array[]): Promise<void> {
-  for (const chunk of chunks) {
-    if (!file.head.write(chunk)) {
-      await Promise.race([once(file.head, 'drain'), file.failure]);
+  try {
+    for (const chunk of chunks) {
+      if (!file.head.write(chunk)) {
+        await Promise.race([once(file.head, 'drain'), file.failure]);
+      }
     }
+  } catch (cause) {
+    // A stream error here is usually the echo of an upload failure: surface the upload's own cause.
+    await file.settled;
+    throw cause;
   }
 }
 

@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { OutputConfigError, OutputWriteError } from '../errors.js';
-import type { LocalTarget, ObjectStore, ObjectUpload } from './types.js';
+import type { LocalTarget, ObjectStore } from './types.js';
 
 export function createLocalStore(target: LocalTarget): ObjectStore {
   const root = resolve(target.rootDir);
