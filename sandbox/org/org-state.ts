@@ -1,0 +1,19 @@
+import type { SandboxClock } from '../clock.js';
+import type { AppStore } from './apps.js';
+import type { DeviceStore } from './devices.js';
+import type { GroupStore } from './groups.js';
+import type { LogStore } from './logs.js';
+import type { UserTypeStore } from './user-types.js';
+import type { UserStore } from './users.js';
+
+/** Everything the routes and the admin layer share: the stores, the clock and the System Log. */
+export interface OrgState {
+  readonly clock: SandboxClock;
+  readonly epochMs: number;
+  readonly users: UserStore;
+  readonly groups: GroupStore;
+  readonly apps: AppStore;
+  readonly devices: DeviceStore;
+  readonly userTypes: UserTypeStore;
+  readonly logs: LogStore;
+}

@@ -1,0 +1,99 @@
+import type { OktaErrorSpec, RouteResult } from './contract.js';
+import { errors } from './errors.js';
+
+/** Per-endpoint page sizes (okta-api.md §2). Above `max` a limit is capped to `max`, not rejected. */
+export interface LimitPolicy {
+  readonly default: number;
+  readonly max: number;
+}
+
+export const LIMITS = {
+  users: { default: 200, max: 200 },
+  userGroups: { default: 200, max: 200 },
+  usersQ: { default: 10, max: 200 },
+  groups: { default: 200, max: 10_000 },
+  groupsQ: { default: 10_000, max: 10_000 },
+  groupUsers: { default: 1000, max: 1000 },
+  apps: { default: 20, max: 200 },
+  appUsers: { default: 50, max: 500 },
+  appGroups: { default: 20, max: 200 },
+  devices: { default: 200, max: 200 },
+  logs: { default: 100, max: 1000 },
+} as const satisfies Record<string, LimitPolicy>;
+
+export type LimitResult =
+  | { readonly ok: true; readonly limit: number }
+  | { readonly ok: false; readonly error: OktaErrorSpec };
+
+export function readLimit(params: URLSearchParams, policy: LimitPolicy): LimitResult {
+  const raw = params.get('limit');
+  if (raw === null || raw === '') return { ok: true, limit: policy.default };
+  if (!/^-?\d+$/.test(raw)) return { ok: false, error: errors.validation(`limit: '${raw}' is not an integer`) };
+  const limit = Number(raw);
+  if (limit < 1) return { ok: false, error: errors.validation(`limit: must be at least 1, got ${limit}`) };
+  return { ok: true, limit: Math.min(limit, policy.max) };
+}
+
+export interface ScanResult<T> {
+  readonly items: T[];
+  /** Index of the last item on the page (the cursor), or -1 when the page is empty. */
+  readonly lastIndex: number;
+  /** Whether at least one more matching index follows the page. */
+  readonly more: boolean;
+}
+
+/**
+ * Collects up to `limit` items from indexes [start, end) that `matches`, then peeks for one more match so the last
+ * page never carries a `next` link (Okta sends `next` only while more remains).
+ */
+export function scanPage<T>(
+  start: number,
+  end: number,
+  limit: number,
+  matches: (i: number) => boolean,
+  build: (i: number) => T,
+): ScanResult<T> {
+  const items: T[] = [];
+  let i = start;
+  let lastIndex = -1;
+  for (; i < end && items.length < limit; i++) {
+    if (matches(i)) {
+      items.push(build(i));
+      lastIndex = i;
+    }
+  }
+  let more = false;
+  for (; i < end; i++) {
+    if (matches(i)) {
+      more = true;
+      break;
+    }
+  }
+  return { items, lastIndex, more };
+}
+
+/** The next page's parameters: the request's own plus `after` and an explicit `limit`. */
+export function nextParams(params: URLSearchParams, after: string, limit: number): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.set('after', after);
+  next.set('limit', String(limit));
+  return next;
+}
+
+export function listResult(
+  params: URLSearchParams,
+  items: readonly unknown[],
+  nextCursor: string | null,
+  limit: number,
+): RouteResult {
+  return {
+    kind: 'list',
+    items,
+    next: nextCursor === null ? null : nextParams(params, nextCursor, limit),
+    paginated: true,
+  };
+}
+
+export function unpaginated(items: readonly unknown[]): RouteResult {
+  return { kind: 'list', items, next: null, paginated: false };
+}
