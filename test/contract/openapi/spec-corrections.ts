@@ -78,6 +78,32 @@ export const SPEC_CORRECTIONS: readonly SpecCorrection[] = [
     },
   },
   {
+    kind: 'relaxation',
+    spec: 'management',
+    target: '/components/schemas/HttpMethod',
+    reason:
+      "Link hints list the verbs a resource allows, and Okta's own device examples in this spec (listDevices, " +
+      'getDevice) show `hints.allow: [GET, PATCH, PUT]`; the HttpMethod enum omits PATCH.',
+    apply(doc) {
+      const method = at(doc, ['components', 'schemas', 'HttpMethod']);
+      const values = Array.isArray(method.enum) ? method.enum : [];
+      if (!values.includes('PATCH')) method.enum = [...values, 'PATCH'];
+    },
+  },
+  {
+    kind: 'correction',
+    spec: 'management',
+    target: '/components/schemas/Application/properties/_embedded/properties/user',
+    reason:
+      'With `expand=user/{userId}` Okta embeds that application user (an AppUser object: id, scope, status, ' +
+      'credentials, …) as `_embedded.user`; the spec types it as a map whose every value is an object, which ' +
+      'rejects the real AppUser (its `id` is a string). Validated as AppUser instead.',
+    apply(doc) {
+      const embedded = at(doc, ['components', 'schemas', 'Application', 'properties', '_embedded', 'properties']);
+      embedded.user = { $ref: '#/components/schemas/AppUser' };
+    },
+  },
+  {
     kind: 'correction',
     spec: 'management',
     target: '/paths/~1api~1v1~1logs/get/parameters/limit',
