@@ -18,7 +18,7 @@ export const ENCRYPTED_SUFFIX = '.encrypted';
 /** Encryption-context key binding each ciphertext to its object key (checked when decrypting). */
 export const CONTEXT_KEY = 'okta-flow:key';
 
-const { encryptStream } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
+const { encryptStream, decrypt } = buildClient(CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT);
 
 export function kmsKeyringFor(kmsKeyArn: string): KmsKeyringNode {
   return new KmsKeyringNode({ generatorKeyId: kmsKeyArn });
@@ -27,4 +27,16 @@ export function kmsKeyringFor(kmsKeyArn: string): KmsKeyringNode {
 /** A transform stream: plaintext in, an AWS Encryption SDK message out. */
 export function createEncryptingStream(options: ClientSideEncryption, objectKey: string): Duplex {
   return encryptStream(options.keyring, { encryptionContext: { [CONTEXT_KEY]: objectKey } });
+}
+
+/**
+ * Decrypts one downloaded file and checks it was encrypted for `objectKey` (a swapped or renamed file fails).
+ * Holds the file in memory: for files larger than memory use the AWS Encryption CLI (see README).
+ */
+export async function decryptFile(keyring: KeyringNode, ciphertext: Uint8Array, objectKey: string): Promise<Buffer> {
+  const { plaintext, messageHeader } = await decrypt(keyring, ciphertext);
+  if (messageHeader.encryptionContext[CONTEXT_KEY] !== objectKey) {
+    throw new Error(`Encrypted file was written for a different key than ${objectKey}; refusing to use it.`);
+  }
+  return plaintext;
 }

@@ -1,5 +1,5 @@
 /** Public surface of the output layer (encoders, sinks, commit protocol). */
-export { type ClientSideEncryption, kmsKeyringFor } from './client-side-encryption.js';
+export { type ClientSideEncryption, decryptFile, kmsKeyringFor } from './client-side-encryption.js';
 export { type ColumnSpec, columnsFromFields, type PhysicalType, physicalTypeOf } from './columns.js';
 export type { Compression, OutputFormat } from './encoders/types.js';
 export { ColumnValueError, OutputConfigError, OutputWriteError } from './errors.js';
