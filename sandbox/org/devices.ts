@@ -117,7 +117,7 @@ export class DeviceStore {
     const record = this.data(d);
     const id = String(record.id);
     const links: Record<string, unknown> = {
-      self: { href: `{{origin}}/api/v1/devices/${id}`, hints: { allow: ['GET', 'PATCH', 'PUT'] } },
+      self: { href: `{{origin}}/api/v1/devices/${id}`, hints: { allow: ['GET', 'PUT', 'DELETE'] } },
       users: { href: `{{origin}}/api/v1/devices/${id}/users`, hints: { allow: ['GET'] } },
     };
     const status = String(record.status);

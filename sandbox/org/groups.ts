@@ -196,10 +196,8 @@ export class GroupStore {
     const suffix = rng.pick(SUFFIXES);
     if (kind === 'okta') {
       const profile: Record<string, unknown> = { name: `${department} ${suffix} ${g}` };
-      const variant = rng.next();
-      // Descriptions are sometimes null and sometimes absent, like any optional attribute.
-      if (variant < 0.7) profile.description = `${department} ${suffix.toLowerCase()} (group ${g})`;
-      else if (variant < 0.85) profile.description = null;
+      // Some groups have no description at all (Okta's Group schema does not allow null here).
+      if (rng.next() < 0.7) profile.description = `${department} ${suffix.toLowerCase()} (group ${g})`;
       return { ...base, objectClass: ['okta:user_group'], type: 'OKTA_GROUP', profile };
     }
     if (kind === 'directory') {
