@@ -47,7 +47,7 @@ describe('users search and filter', () => {
     expect(level.length).toBe(
       all.filter((u) => Number((u.profile as { clearanceLevel?: number }).clearanceLevel) >= 3).length,
     );
-    const first = String((all[5]?.profile as { firstName: string }).firstName);
+    const first = String((all[5]?.profile as { firstName: string } | undefined)?.firstName);
     const co = t.drain('/api/v1/users', { search: `profile.firstName co "${first.slice(1).toUpperCase()}"` });
     expect(co.map((u) => u.id)).toContain(all[5]?.id);
     const mixed = t.drain('/api/v1/users', {
