@@ -113,7 +113,7 @@ export const groupDef: ObjectDef = defineObject({
       path: 'profile.externalId',
       type: 'String',
       pushDown: SEARCH_EQ,
-      aliases: ['objectGUID', 'guid'],
+      aliases: ['guid'],
       description: 'AD group: objectGUID (base64).',
     }),
     field({

@@ -63,10 +63,14 @@ export function windowColumn(def: ObjectDef): string {
   return def.cursorField ?? 'last_updated';
 }
 
-/** ANDs terms into one filter (null when there are none; no needless nesting). */
+/** ANDs terms into one filter (null when there are none); nested ANDs are flattened into one. */
 export function andAll(parts: readonly (Filter | null | undefined)[]): Filter | null {
-  const children = parts.filter((p): p is Filter => p !== null && p !== undefined);
-  if (children.length === 0) return null;
+  const children: Filter[] = [];
+  for (const p of parts) {
+    if (p === null || p === undefined) continue;
+    if (p.kind === 'and') children.push(...p.children);
+    else children.push(p);
+  }
   if (children.length === 1) return children[0] ?? null;
-  return { kind: 'and', children };
+  return children.length === 0 ? null : { kind: 'and', children };
 }

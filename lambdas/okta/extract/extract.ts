@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { defaultFields, resolveField } from '../catalog/index.js';
 import type { FieldDef, ObjectDef } from '../catalog/types.js';
 import type { Filter } from '../query/filter.js';
+import { resolveFilter } from '../query/resolve-filter.js';
 import type { TimeWindow } from '../types.js';
 import { andAll, rangeTerms, windowColumn } from './bounds.js';
 import { ContinuationMismatchError, ExtractRequestError } from './errors.js';
@@ -36,7 +37,10 @@ export function selectFields(def: ObjectDef, names: readonly string[] | undefine
   return out;
 }
 
-/** The request filter with the window and slice ranges ANDed in, as the planner sees it. */
+/**
+ * The request filter, resolved against the catalog (names → columns, operators and values checked; throws
+ * `FilterValidationError`), with the window and slice ranges ANDed in: what the planner sees.
+ */
 export function effectiveFilter(
   def: ObjectDef,
   filter: Filter | null | undefined,
@@ -49,7 +53,7 @@ export function effectiveFilter(
     );
   }
   return andAll([
-    filter,
+    filter === null || filter === undefined ? null : resolveFilter(filter, def, resolveField),
     ...(window === undefined ? [] : rangeTerms(def, windowColumn(def), window, 'window')),
     ...(slice === undefined ? [] : rangeTerms(def, slice.field, slice, `slice ${slice.id}`)),
   ]);

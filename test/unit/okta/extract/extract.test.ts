@@ -10,6 +10,7 @@ import {
   extractRecords,
 } from '../../../../lambdas/okta/extract/index.js';
 import type { Filter } from '../../../../lambdas/okta/query/filter.js';
+import { FilterValidationError } from '../../../../lambdas/okta/query/resolve-filter.js';
 import type { OktaRecord } from '../../../../lambdas/okta/types.js';
 import { createFakeOkta, makeGroups, makeUsers, stubPlanner } from './fake-okta.js';
 
@@ -113,9 +114,11 @@ describe('extract', () => {
     expect(page?.records[0]).toEqual({ id: USERS[0]?.id });
   });
 
-  it('rejects unknown fields', async () => {
+  it('rejects unknown fields, and filters the catalog does not allow', async () => {
     const { deps } = setup();
     await expect(collect(extract(users, { fields: ['nope'] }, deps))).rejects.toThrow(ExtractRequestError);
+    const bad: Filter = { kind: 'contains', field: 'status', value: 3 };
+    await expect(collect(extract(users, { filter: bad }, deps))).rejects.toThrow(FilterValidationError);
   });
 
   it('ANDs the window on lastUpdated into the filter handed to the planner', async () => {
@@ -125,7 +128,8 @@ describe('extract', () => {
     expect(plan.filters[0]).toEqual({
       kind: 'and',
       children: [
-        engineeringSince,
+        { kind: 'compare', field: 'department', op: 'EQUAL_TO', value: 'Engineering' },
+        { kind: 'compare', field: 'last_updated', op: 'GREATER_THAN_OR_EQUAL_TO', value: '2024-01-05T00:00:00.000Z' },
         { kind: 'compare', field: 'last_updated', op: 'GREATER_THAN_OR_EQUAL_TO', value: window.from },
         { kind: 'compare', field: 'last_updated', op: 'LESS_THAN', value: window.to },
       ],
