@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClock } from '../../../../sandbox/clock.js';
 import { type Sandbox, startSandbox } from '../../../../sandbox/index.js';
 import { rawRequest } from './http-helpers.js';
 
@@ -67,5 +68,18 @@ describe('startSandbox', () => {
   it('reports stats per route template', async () => {
     await rawRequest(`${sandbox.baseUrl}/api/v1/groups?limit=2`, auth());
     expect(sandbox.stats().byRoute['/api/v1/groups']).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shares a given clock and applies the principalShare shortcut to the rate limits', async () => {
+    const clock = createClock(Date.UTC(2026, 5, 1), { running: false });
+    const small = await startSandbox({ users: 5, clock, rateLimits: { limits: { users: 4 } }, principalShare: 0.5 });
+    try {
+      expect(small.clock).toBe(clock);
+      const res = await rawRequest(`${small.baseUrl}/api/v1/users`, { Authorization: `SSWS ${small.apiToken}` });
+      expect(res.header('x-rate-limit-limit')).toEqual(['2']);
+      expect(res.header('date')).toEqual([new Date(Date.UTC(2026, 5, 1)).toUTCString()]);
+    } finally {
+      await small.close();
+    }
   });
 });
