@@ -9,8 +9,8 @@ export interface ConfigProblem {
 }
 
 /** `<path>: <what is wrong>. Example: <right example>` */
-export function formatProblem(problem: ConfigProblem): string {
-  const where = problem.path === '' ? '(config)' : problem.path;
+export function formatProblem(problem: ConfigProblem, root = '(config)'): string {
+  const where = problem.path === '' ? root : problem.path;
   const example = problem.example === undefined ? '' : `. Example: ${problem.example}`;
   return `${where}: ${problem.message}${example}`;
 }

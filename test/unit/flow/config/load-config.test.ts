@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../../lambdas/flow/config/index.js';
+import { ConfigError, findFlow, loadConfig, UnknownFlowError } from '../../../../lambdas/flow/config/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'okta-flow-config-'));
 
@@ -54,5 +54,20 @@ describe('loadConfig', () => {
       'okta: { domain: acme.okta.com, credentialsSecret: s }\noutput: { bucket: { create: true } }\nflows: []\n',
     );
     expect(errorOf(() => loadConfig(path)).message.split('\n')[0]).toBe(`${path} has 1 problem:`);
+  });
+});
+
+describe('findFlow', () => {
+  const config = loadConfig('examples/okta-flow.config.json');
+
+  it('finds a flow by name', () => {
+    expect(findFlow(config, 'groups-daily').object).toBe('Group');
+  });
+
+  it('names the flows and suggests the closest one', () => {
+    expect(() => findFlow(config, 'user-hourly')).toThrow(
+      'No flow is named "user-hourly". Did you mean "users-hourly"? Configured flows: users-hourly, groups-daily, apps-daily, devices-6h, user-types-weekly.',
+    );
+    expect(() => findFlow(config, 'user-hourly')).toThrow(UnknownFlowError);
   });
 });
