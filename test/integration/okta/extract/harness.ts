@@ -1,7 +1,7 @@
 /** A sandbox org plus a real okta-flow client and planner, and helpers to compare extractions with ground truth. */
 import { ApiTokenCredentials } from '../../../../lambdas/okta/auth/index.js';
 import type { ObjectDef } from '../../../../lambdas/okta/catalog/types.js';
-import { createOktaClient, type OktaClient } from '../../../../lambdas/okta/client.js';
+import { createOktaClient, type OktaClient, type OktaClientOptions } from '../../../../lambdas/okta/client.js';
 import type { ExtractDeps, ExtractPage } from '../../../../lambdas/okta/extract/index.js';
 import { planQuery } from '../../../../lambdas/okta/query/plan.js';
 import type { OktaRecord } from '../../../../lambdas/okta/types.js';
@@ -28,7 +28,10 @@ export const ORG_OBJECT: Readonly<Record<ObjectDef['name'], OrgObject>> = {
   UserType: 'userTypes',
 };
 
-export async function startHarness(options: SandboxOptions = {}): Promise<Harness> {
+export async function startHarness(
+  options: SandboxOptions = {},
+  clientOptions: Partial<Omit<OktaClientOptions, 'domain' | 'credentials'>> = {},
+): Promise<Harness> {
   const sandbox = await startSandbox({
     users: 1200,
     seed: 7,
@@ -43,6 +46,7 @@ export async function startHarness(options: SandboxOptions = {}): Promise<Harnes
     domain: sandbox.baseUrl,
     allowLoopback: true,
     credentials: new ApiTokenCredentials(sandbox.apiToken),
+    ...clientOptions,
   });
   return {
     sandbox,
