@@ -459,8 +459,8 @@ export const configSchema = z
         ],
       }),
     alarms: alarmsSchema.optional(),
-    appflow: appflowSchema.optional(),
-    stack: stackSchema.optional(),
+    appflow: appflowSchema.default({ enabled: false, connectorLabel: 'okta-flow' }),
+    stack: stackSchema.default({ name: 'OktaFlow' }),
   })
   .meta({
     title: 'okta-flow configuration',

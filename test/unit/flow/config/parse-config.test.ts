@@ -60,6 +60,9 @@ describe('parseConfig', () => {
       encryption: { kmsKey: { create: true }, clientSide: false },
       targetFileSizeMiB: 128,
     });
+    expect(config.alarms).toBeUndefined();
+    expect(config.appflow).toEqual({ enabled: false, connectorLabel: 'okta-flow' });
+    expect(config.stack).toEqual({ name: 'OktaFlow' });
     expect(config.flows[0]).toEqual({
       name: 'users',
       object: 'User',
