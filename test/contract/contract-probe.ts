@@ -3,7 +3,7 @@
  * with `validateResponse` for the operation the path matches, and every `next` link the server hands back is checked
  * like a request. Violations are collected (not thrown) so one test reports all of them at once.
  */
-import { matchTemplate, validateRequest, validateResponse } from './openapi-contract.js';
+import { matchTemplate, oktaContract, validateRequest, validateResponse } from './openapi-contract.js';
 
 export interface ProbeResponse {
   readonly url: string;
@@ -27,6 +27,8 @@ export class ContractProbe {
   private violations: string[] = [];
   /** `METHOD template status` of every validated response, to prove coverage. */
   readonly covered = new Set<string>();
+  /** `METHOD template` → JSON paths (array indexes as `*`) of properties the spec does not declare there. */
+  readonly undocumented = new Map<string, Set<string>>();
 
   constructor(
     private readonly baseUrl: string,
@@ -60,7 +62,9 @@ export class ContractProbe {
       this.violations.push(`${method} ${pathAndQuery}: no contract operation matches the path`);
     } else {
       this.covered.add(`${method} ${match.template} ${response.status}`);
-      this.check(`${method} ${pathAndQuery}`, validateResponse(method, match.template, response.status, body));
+      const result = validateResponse(method, match.template, response.status, body);
+      this.check(`${method} ${pathAndQuery}`, result);
+      if (result.ok) this.noteUndocumented(`${method} ${match.template}`, response.status, body);
     }
     return { url, status: response.status, headers: response.headers, body };
   }
@@ -85,6 +89,15 @@ export class ContractProbe {
       next = link === null ? null : link.slice(new URL(link).origin.length);
     }
     return { items, pages };
+  }
+
+  private noteUndocumented(operation: string, status: number, body: unknown): void {
+    const [method = 'GET', template = ''] = operation.split(' ');
+    const paths = oktaContract().undocumentedProperties(method, template, status, body);
+    if (paths.length === 0) return;
+    const set = this.undocumented.get(operation) ?? new Set<string>();
+    for (const path of paths) set.add(path.replace(/\/\d+(?=\/|$)/g, '/*'));
+    this.undocumented.set(operation, set);
   }
 
   /** The violations collected since the last call (and forgets them). */

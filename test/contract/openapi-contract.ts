@@ -5,10 +5,17 @@
  * (openapi/to-json-schema.ts) after the documented corrections (openapi/spec-corrections.ts), then compiled by Ajv.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { Ajv2019 } from 'ajv/dist/2019.js';
 import addFormatsModule from 'ajv-formats';
 import { SPEC_CORRECTIONS, UNDECLARED_RESPONSE_RULES } from './openapi/spec-corrections.js';
-import { convertComponents, convertInline, type JsonSchema, WRITE_ONLY_KEYWORD } from './openapi/to-json-schema.js';
+import {
+  type ConvertOptions,
+  convertComponents,
+  convertInline,
+  type JsonSchema,
+  WRITE_ONLY_KEYWORD,
+} from './openapi/to-json-schema.js';
 
 type JsonObject = Record<string, unknown>;
 export type SpecName = 'management' | 'oauth';
@@ -39,21 +46,28 @@ interface Operation {
   readonly responses: JsonObject;
 }
 
+const AJV_OPTIONS: Options = { allErrors: true, strict: true, strictTypes: false, strictRequired: false };
+
+function withOktaKeywords<T extends Ajv | Ajv2019>(ajv: T): T {
+  addFormats(ajv);
+  ajv.addKeyword({
+    keyword: WRITE_ONLY_KEYWORD,
+    schemaType: 'boolean',
+    code: (cxt) => cxt.fail(),
+    error: { message: 'is writeOnly in the spec and must never appear in a response' },
+  });
+  return ajv;
+}
+
 class OktaContract {
   private readonly docs = {} as Record<SpecName, JsonObject>;
-  private readonly ajv: Ajv;
+  private readonly ajv = withOktaKeywords(new Ajv(AJV_OPTIONS));
+  /** Draft 2019 (unevaluatedProperties) for the undocumented-properties report; built on first use. */
+  private closedAjv: Ajv2019 | undefined;
   private readonly operations: Operation[] = [];
   private readonly validators = new Map<string, ValidateFunction>();
 
   constructor(fixture: JsonObject) {
-    this.ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, strictRequired: false });
-    addFormats(this.ajv);
-    this.ajv.addKeyword({
-      keyword: WRITE_ONLY_KEYWORD,
-      schemaType: 'boolean',
-      code: (cxt) => cxt.fail(),
-      error: { message: 'is writeOnly in the spec and must never appear in a response' },
-    });
     for (const spec of SPECS) {
       const doc = structuredClone(fixture[spec]);
       if (!isObject(doc)) throw new Error(`contract fixture has no "${spec}" document: regenerate it`);
@@ -129,6 +143,47 @@ class OktaContract {
     return { ok: false, errors: formatErrors(validate.errors ?? [], body).map((e) => `${where}: ${e}`) };
   }
 
+  /**
+   * Properties in a response that no schema at their place declares, where the spec leaves the object open.
+   * Okta adds properties without notice, so these are not violations; they are worth a look in an emulator
+   * (typos, invented fields). Only meaningful for a body that passes `validateResponse`.
+   */
+  undocumentedProperties(method: string, pathTemplate: string, status: number, body: unknown): string[] {
+    const op = this.findOperation(method, pathTemplate);
+    if (op === undefined) return [];
+    const schema = this.responseSchema(op, status, { closeObjects: true });
+    if (schema === undefined || schema === 'no-body') return [];
+    if (this.closedAjv === undefined) {
+      const ajv = withOktaKeywords(new Ajv2019(AJV_OPTIONS));
+      for (const spec of SPECS)
+        ajv.addSchema(convertComponents(this.docs[spec], schemaId(spec), { closeObjects: true }));
+      this.closedAjv = ajv;
+    }
+    const key = `closed ${op.spec} ${JSON.stringify(schema)}`;
+    let validate = this.validators.get(key);
+    if (validate === undefined) {
+      validate = this.closedAjv.compile(schema);
+      this.validators.set(key, validate);
+    }
+    // An undocumented property fails its subschema, which then contributes no annotations to its parents: they
+    // report every property as unevaluated. So take the deepest reports, remove those properties, and re-check
+    // until nothing is left (a few rounds at most: one per nesting level with findings).
+    const found = new Set<string>();
+    const data: unknown = structuredClone(body);
+    for (let round = 0; round < 32 && !validate(data); round++) {
+      const errors = (validate.errors ?? []).filter((e) => e.keyword === 'unevaluatedProperties');
+      const deepest = errors.filter((e) => !errors.some((o) => o.instancePath.startsWith(`${e.instancePath}/`)));
+      if (deepest.length === 0) break;
+      for (const error of deepest) {
+        const property = String((error.params as JsonObject).unevaluatedProperty);
+        found.add(`${error.instancePath}/${property}`);
+        const holder = valueAt(data, error.instancePath);
+        if (isObject(holder)) delete holder[property];
+      }
+    }
+    return [...found];
+  }
+
   validateRequest(method: string, url: string): ValidationResult {
     const parsed = new URL(url, 'http://okta.invalid');
     const match = this.matchTemplate(parsed.pathname);
@@ -202,7 +257,11 @@ class OktaContract {
   }
 
   /** The JSON Schema a response must match, 'no-body' for an undeclared redirect, undefined when undeclared. */
-  private responseSchema(op: Operation, status: number): JsonSchema | 'no-body' | undefined {
+  private responseSchema(
+    op: Operation,
+    status: number,
+    options: ConvertOptions = {},
+  ): JsonSchema | 'no-body' | undefined {
     const declared =
       op.responses[String(status)] ?? op.responses[`${String(status)[0]}XX`] ?? op.responses.default ?? undefined;
     if (declared !== undefined) {
@@ -210,7 +269,7 @@ class OktaContract {
       const content = isObject(response.content) ? response.content : {};
       const media = content['application/json'];
       if (!isObject(media) || media.schema === undefined) return 'no-body';
-      return convertInline(media.schema, schemaId(op.spec));
+      return convertInline(media.schema, schemaId(op.spec), options);
     }
     if ((UNDECLARED_RESPONSE_RULES.redirectStatuses as readonly number[]).includes(status)) return 'no-body';
     if (status < 400) return undefined;
@@ -218,7 +277,7 @@ class OktaContract {
       op.spec === 'management'
         ? UNDECLARED_RESPONSE_RULES.managementErrorSchema
         : UNDECLARED_RESPONSE_RULES.oauthErrorSchema(op.template);
-    return convertInline({ $ref: errorRef }, schemaId(op.spec));
+    return convertInline({ $ref: errorRef }, schemaId(op.spec), options);
   }
 
   /** Follows a `$ref` to components.parameters/responses (one level, as the fixture uses them). */

@@ -9,6 +9,11 @@
  * - duplicate `enum` values are removed (the allowed set is unchanged; JSON Schema forbids duplicates);
  * - `x-` extensions are dropped; `additionalProperties` keeps its JSON Schema meaning (objects are open unless the
  *   spec closes them, as OpenAPI 3.0 says).
+ *
+ * With `closeObjects` (for the undocumented-properties report, Ajv 2019 only) every schema in a value position
+ * (a response root, a property, array items, additionalProperties) also gets `unevaluatedProperties: false`, which
+ * sees through allOf/anyOf/$ref/if-then; objects the spec calls extensible (`x-okta-extensible`,
+ * `additionalProperties`, or an empty `properties: {}` placeholder) stay open.
  */
 type JsonObject = Record<string, unknown>;
 export type JsonSchema = JsonObject | boolean;
@@ -39,10 +44,14 @@ export interface ConvertedDocument {
 }
 
 /** Converts every `components.schemas` entry of an OpenAPI document; refs become `<id>#/definitions/<Name>`. */
-export function convertComponents(doc: JsonObject, id: string): ConvertedDocument {
+export interface ConvertOptions {
+  readonly closeObjects?: boolean;
+}
+
+export function convertComponents(doc: JsonObject, id: string, options: ConvertOptions = {}): ConvertedDocument {
   const components = isObject(doc.components) ? doc.components : {};
   const schemas = isObject(components.schemas) ? components.schemas : {};
-  const converter = new SchemaConverter(id);
+  const converter = new SchemaConverter(id, options);
 
   // Which schemas inherit from a discriminating base (mapping target whose allOf names the base).
   const inheritsFrom = new Map<string, string>();
@@ -73,8 +82,13 @@ export function convertComponents(doc: JsonObject, id: string): ConvertedDocumen
 }
 
 /** Converts one schema outside `components` (an inline response or parameter schema) against the same document. */
-export function convertInline(schema: unknown, id: string): JsonSchema {
-  return new SchemaConverter(id).convert(schema);
+export function convertInline(schema: unknown, id: string, options: ConvertOptions = {}): JsonSchema {
+  const converter = new SchemaConverter(id, options);
+  return converter.close(converter.convert(schema), schema);
+}
+
+function hasApplicators(schema: JsonObject): boolean {
+  return typeof schema.$ref === 'string' || Array.isArray(schema.allOf) || hasComposition(schema);
 }
 
 function hasComposition(schema: JsonObject): boolean {
@@ -92,7 +106,22 @@ interface BaseRedirect {
 }
 
 class SchemaConverter {
-  constructor(private readonly id: string) {}
+  constructor(
+    private readonly id: string,
+    private readonly options: ConvertOptions,
+  ) {}
+
+  /** In closeObjects mode, a schema in a value position admits no property its subschemas do not declare. */
+  close(converted: JsonSchema, original: unknown): JsonSchema {
+    if (this.options.closeObjects !== true || typeof converted === 'boolean' || !isObject(original)) return converted;
+    if (original.writeOnly === true || original.additionalProperties !== undefined) return converted;
+    if (original['x-okta-extensible'] === true) return converted;
+    if (isObject(original.properties) && Object.keys(original.properties).length === 0 && !hasApplicators(original)) {
+      return converted;
+    }
+    if (original.type !== undefined && original.type !== 'object' && !hasApplicators(original)) return converted;
+    return { ...converted, unevaluatedProperties: false };
+  }
 
   ref(ref: string, redirect?: BaseRedirect): string {
     const name = SCHEMA_REF.exec(ref)?.[1];
@@ -144,7 +173,10 @@ class SchemaConverter {
           break;
         case 'properties':
           out.properties = Object.fromEntries(
-            Object.entries(isObject(value) ? value : {}).map(([prop, sub]) => [prop, this.convert(sub)]),
+            Object.entries(isObject(value) ? value : {}).map(([prop, sub]) => [
+              prop,
+              this.close(this.convert(sub), sub),
+            ]),
           );
           break;
         case 'required': {
@@ -156,8 +188,10 @@ class SchemaConverter {
           break;
         }
         case 'items':
-        case 'not':
         case 'additionalProperties':
+          out[key] = this.close(this.convert(value), value);
+          break;
+        case 'not':
           out[key] = this.convert(value);
           break;
         case 'allOf':
@@ -179,6 +213,14 @@ class SchemaConverter {
         default:
           out[key] = value;
       }
+    }
+    // The spec's word that an object takes more properties than it lists (OktaUserGroupProfile).
+    if (
+      this.options.closeObjects === true &&
+      schema['x-okta-extensible'] === true &&
+      out.additionalProperties === undefined
+    ) {
+      out.additionalProperties = true;
     }
     if (schema.nullable !== true) return out;
     if (typeof out.type === 'string') {

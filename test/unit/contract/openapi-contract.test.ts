@@ -227,6 +227,28 @@ describe('matchTemplate', () => {
   });
 });
 
+describe('undocumentedProperties', () => {
+  it('lists properties no schema declares at their place, through allOf and discriminator dispatch', () => {
+    const extra = {
+      ...oidcApp,
+      colour: 'red',
+      settings: { ...oidcApp.settings, oauthClient: { ...oidcApp.settings.oauthClient, flavour: 1 } },
+    };
+    expect(oktaContract().undocumentedProperties('GET', '/api/v1/apps/{appId}', 200, extra).sort()).toEqual([
+      '/colour',
+      '/settings/oauthClient/flavour',
+    ]);
+    expect(oktaContract().undocumentedProperties('GET', '/api/v1/apps/{appId}', 200, oidcApp)).toEqual([]);
+  });
+
+  it('keeps objects the spec declares extensible open (custom profile attributes)', () => {
+    expect(oktaContract().undocumentedProperties('GET', '/api/v1/users', 200, [user])).toEqual([]);
+    expect(oktaContract().undocumentedProperties('GET', '/api/v1/users', 200, [{ ...user, nickname: 'z' }])).toEqual([
+      '/0/nickname',
+    ]);
+  });
+});
+
 describe('the fixture', () => {
   it('holds every operation the project uses, and each spec correction gives a reason', () => {
     const ops = oktaContract()
