@@ -179,16 +179,21 @@ export class RefreshTokenCredentials implements CredentialProvider {
         safeCause(err, this.#secrets()),
       );
     }
+    return this.#parseStored(text);
+  }
+
+  #parseStored(text: string): { raw: Record<string, unknown>; refreshToken: string; consentedAt?: string } {
     const secret = parseOktaSecret(text);
     if (secret.type !== 'oauth2') {
       throw new OktaCredentialsError(`The Okta credentials secret changed to type "${secret.type}" during the run.`, [
         'type',
       ]);
     }
+    const consentedAt = secret.consentedAt ?? secret.refreshTokenIssuedAt;
     return {
       raw: JSON.parse(text) as Record<string, unknown>,
       refreshToken: secret.refreshToken,
-      consentedAt: secret.consentedAt ?? secret.refreshTokenIssuedAt,
+      ...(consentedAt ? { consentedAt } : {}),
     };
   }
 
@@ -292,9 +297,10 @@ export class RefreshTokenCredentials implements CredentialProvider {
       return fresh;
     }
     let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 5; attempt++) {
       try {
-        const current = await this.#readStore();
+        const versioned = store.readVersioned ? await store.readVersioned() : undefined;
+        const current = this.#parseStored(versioned ? versioned.value : await store.read());
         const storedAt = Math.max(
           ...['refreshTokenRotatedAt', 'refreshTokenIssuedAt', 'consentedAt'].map((k) => {
             const v = current.raw[k];
@@ -309,12 +315,22 @@ export class RefreshTokenCredentials implements CredentialProvider {
           });
           return current.refreshToken;
         }
-        const next = { ...current.raw, refreshToken: fresh, refreshTokenRotatedAt: new Date(sentAt).toISOString() };
-        await store.write(JSON.stringify(next));
+        const next = JSON.stringify({
+          ...current.raw,
+          refreshToken: fresh,
+          refreshTokenRotatedAt: new Date(sentAt).toISOString(),
+        });
+        if (versioned && store.writeIfVersion) {
+          // Compare-and-swap: if someone wrote since our read, decide again on what they wrote.
+          if (await store.writeIfVersion(next, versioned.version)) return fresh;
+          lastError = new Error('the secret changed while we were writing it');
+          continue;
+        }
+        await store.write(next);
         return fresh;
       } catch (err) {
         lastError = err;
-        await sleepWithSignal(this.#clock, 200 * 2 ** attempt);
+        await sleepWithSignal(this.#clock, 200 * 2 ** Math.min(attempt, 3));
       }
     }
     throw new OktaCredentialsError(

@@ -21,4 +21,11 @@ export interface SecretStore {
   read(): Promise<string>;
   /** Replace the secret JSON string (a new version). */
   write(json: string): Promise<void>;
+  /** Optional compare-and-swap support: the current value and an opaque version id. */
+  readVersioned?(): Promise<{ value: string; version: string }>;
+  /**
+   * Optional compare-and-swap: write only if the current version is still `expectedVersion`. Resolves false (and
+   * writes nothing visible) when another writer got there first. Rotation persistence uses it to avoid lost updates.
+   */
+  writeIfVersion?(json: string, expectedVersion: string): Promise<boolean>;
 }

@@ -39,22 +39,52 @@ export async function connect(
   return { app, tokens };
 }
 
-/** An in-memory SecretStore that logs reads/writes into a shared event list. */
+/** An in-memory SecretStore with compare-and-swap versions that logs writes into a shared event list. */
 export class RecordingStore implements SecretStore {
   reads = 0;
   writes = 0;
+  casConflicts = 0;
+  private version = 1;
+  private writeCount = 0;
   constructor(
     public value: string,
     private readonly events: string[] = [],
-    private readonly writeDelayMs = 0,
+    /** Delay (ms) of the 1st, 2nd, … write: lets a test make an older write land last. */
+    private readonly writeDelaysMs: readonly number[] = [],
   ) {}
   async read(): Promise<string> {
     this.reads++;
     return this.value;
   }
+  async readVersioned(): Promise<{ value: string; version: string }> {
+    return { value: await this.read(), version: String(this.version) };
+  }
   async write(json: string): Promise<void> {
-    if (this.writeDelayMs) await new Promise((r) => setTimeout(r, this.writeDelayMs));
+    await this.delay();
+    this.commit(json);
+  }
+  async writeIfVersion(json: string, expectedVersion: string): Promise<boolean> {
+    await this.delay();
+    if (String(this.version) !== expectedVersion) {
+      this.casConflicts++;
+      return false;
+    }
+    this.commit(json);
+    return true;
+  }
+  private onWriteStart: () => void = () => {};
+  /** Resolves when the first write has started (and not yet landed). Declared after onWriteStart on purpose. */
+  readonly firstWriteStarted = new Promise<void>((resolve) => {
+    this.onWriteStart = resolve;
+  });
+  private async delay(): Promise<void> {
+    this.onWriteStart();
+    const ms = this.writeDelaysMs[this.writeCount++] ?? 0;
+    if (ms) await new Promise((r) => setTimeout(r, ms));
+  }
+  private commit(json: string): void {
     this.value = json;
+    this.version++;
     this.writes++;
     this.events.push(`store.write:${(JSON.parse(json) as { refreshToken: string }).refreshToken}`);
   }
