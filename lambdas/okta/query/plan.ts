@@ -8,7 +8,8 @@
  *   is not pushed at all. NOT is never pushed (the negation of a superset is a subset).
  * - Date literals go out with milliseconds (`"2024-01-01T00:00:00.000Z"`), rounded outward when the filter value has
  *   sub-millisecond digits; `>=`/`<=` fall back to `gt`/`lt` one millisecond wider where only those exist (groups).
- *   `!=` on dates/numbers becomes `(lt or gt)`; on strings it stays residual (Okta has no reliable `ne`).
+ *   Date `=` becomes a closed range (`ge t and le t`, or the widened gt/lt form). `!=` on dates/numbers becomes
+ *   `(lt or gt)`; on strings it stays residual (Okta has no reliable `ne`).
  * - Strings are double-quoted with `\` and `"` escaped, and the expression is URL-encoded.
  * Per object:
  * - User: `search` or `filter`, whichever pushes more terms (ties → `search`: more fields and operators, custom
@@ -85,11 +86,16 @@ class Translator {
 
   /** `attr eq value` for a non-null value, or null when that cannot be a superset. */
   eq(field: FieldDef, value: FilterValue, op: FilterOperator = 'EQUAL_TO'): string | null {
-    if (value === null || !this.can(field, op)) return null;
+    if (value === null) return null;
     if (isTemporal(field)) {
+      // Date equality as a closed range: Okta's groups search has gt/lt but no eq on dates, and a range is exact.
+      const lower = this.bound(field, value, 'lower', false);
+      const upper = this.bound(field, value, 'upper', false);
+      if (lower !== null && upper !== null) return `${lower} and ${upper}`;
       const t = toInstant(value);
-      return t === null ? null : `${this.attr(field)} eq ${dateLiteral(floorMs(t))}`;
+      return t === null || !this.can(field, op) ? null : `${this.attr(field)} eq ${dateLiteral(floorMs(t))}`;
     }
+    if (!this.can(field, op)) return null;
     if (typeof value === 'string') {
       // Okta may reject or mis-handle an empty literal; an empty string is rare enough to leave to the residual.
       return value === '' ? null : `${this.attr(field)} eq ${quoteOktaString(value)}`;
@@ -148,7 +154,10 @@ class Translator {
         if (parts.length === 0 || parts.some((p) => p === null)) return null;
         const pushed = parts as Pushed[];
         if (pushed.length === 1) return pushed[0] ?? null;
-        return { expr: `(${pushed.map((p) => p.expr).join(' or ')})`, terms: pushed.reduce((n, p) => n + p.terms, 0) };
+        const branches = pushed.map((p) =>
+          p.expr.includes(' and ') && !p.expr.startsWith('(') ? `(${p.expr})` : p.expr,
+        );
+        return { expr: `(${branches.join(' or ')})`, terms: pushed.reduce((n, p) => n + p.terms, 0) };
       }
       case 'not':
         return null;
@@ -193,7 +202,10 @@ class Translator {
       case 'in': {
         const field = this.field(filter.field);
         if (field === undefined) return null;
-        const parts = filter.values.map((v) => this.eq(field, v, 'IN'));
+        const parts = filter.values.map((v) => {
+          const expr = this.eq(field, v, 'IN');
+          return expr !== null && filter.values.length > 1 && expr.includes(' and ') ? `(${expr})` : expr;
+        });
         if (parts.length === 0 || parts.some((p) => p === null)) return null;
         return { expr: parts.length === 1 ? (parts[0] as string) : `(${parts.join(' or ')})`, terms: 1 };
       }

@@ -91,6 +91,9 @@ describe('planQuery — groups, devices, user types', () => {
       'lastUpdated gt "2023-12-31T23:59:59.999Z"',
     );
     expect(pushed(groupDef, 'created <= 2024-01-01T00:00:00Z').search).toBe('created lt "2024-01-01T00:00:00.001Z"');
+    expect(pushed(groupDef, 'created = 2024-01-01T00:00:00Z or type = "BUILT_IN"').search).toBe(
+      '((created gt "2023-12-31T23:59:59.999Z" and created lt "2024-01-01T00:00:00.001Z") or type eq "BUILT_IN")',
+    );
     expect(pushed(groupDef, 'name contains "Eng"').search).toBe('profile.name co "Eng"');
     expect(plan(groupDef, null).path).toBe('/api/v1/groups?limit=200');
   });
