@@ -1,9 +1,9 @@
-import { oktaTimestamp } from '../clock.js';
 import type { RouteResult } from './contract.js';
 import { errorResult, errors, OrgRequestError, oktaError } from './errors.js';
 import type { LogParty } from './logs.js';
 import type { OrgState } from './org-state.js';
 import { profileFieldType } from './schema.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserRecord } from './users.js';
 
 export type UserLifecycleAction =

@@ -1,7 +1,7 @@
-import { oktaTimestamp } from '../clock.js';
 import { IdSpace } from './ids.js';
 import { createRng, hash, Stream, unit } from './random.js';
 import { DAY, generationWindow } from './time.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserStore } from './users.js';
 
 /** Every documented signOnMode, then one Okta emits but does not document (clients must not choke on it). */

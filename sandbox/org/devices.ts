@@ -1,7 +1,7 @@
-import { oktaTimestamp } from '../clock.js';
 import { IdSpace } from './ids.js';
 import { createRng, hash, Stream, unit } from './random.js';
 import { generationWindow } from './time.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserStore } from './users.js';
 
 export const DEVICE_PLATFORMS = ['ANDROID', 'IOS', 'MACOS', 'WINDOWS'] as const;

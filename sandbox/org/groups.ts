@@ -1,8 +1,8 @@
-import { oktaTimestamp } from '../clock.js';
 import { IdSpace } from './ids.js';
 import { DEPARTMENTS } from './names.js';
 import { createRng, Stream, unit } from './random.js';
 import { generationWindow, YEAR } from './time.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserStore } from './users.js';
 
 export type GroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';

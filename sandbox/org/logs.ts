@@ -1,5 +1,5 @@
-import { oktaTimestamp } from '../clock.js';
 import { hash, Stream } from './random.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 
 export interface LogParty {
   readonly id: string;

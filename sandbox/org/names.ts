@@ -125,8 +125,13 @@ export const CITIES: readonly { city: string; state: string; countryCode: string
 
 export const SKILLS: readonly string[] = ['typescript', 'go', 'sql', 'kubernetes', 'okta', 'aws', 'excel', 'design'];
 
-/** ASCII local part for logins: strip accents, drop what is left outside [a-z0-9]. */
+const slugs = new Map<string, string>();
+
+/** ASCII local part for logins: strip accents, drop what is left outside [a-z0-9]. Memoized (names come from pools). */
 export function asciiSlug(name: string, fallback: string): string {
+  const key = `${name}\u0000${fallback}`;
+  const cached = slugs.get(key);
+  if (cached !== undefined) return cached;
   const slug = name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -135,5 +140,11 @@ export function asciiSlug(name: string, fallback: string): string {
     .replace(/[đĐ]/g, 'd')
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
-  return slug.length > 0 ? slug : fallback;
+  const result = slug.length > 0 ? slug : fallback;
+  if (slugs.size < 10_000) slugs.set(key, result);
+  return result;
 }
+
+/** Login slugs parallel to the name pools, computed once. */
+export const FIRST_NAME_SLUGS: readonly string[] = FIRST_NAMES.map((n) => asciiSlug(n, 'user'));
+export const LAST_NAME_SLUGS: readonly string[] = LAST_NAMES.map((n) => asciiSlug(n, 'person'));

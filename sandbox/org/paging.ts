@@ -53,23 +53,27 @@ export function scanPage<T>(
   matches: (i: number) => boolean,
   build: (i: number) => T,
 ): ScanResult<T> {
+  return scanRanges([[start, end]], limit, matches, build);
+}
+
+/** `scanPage` over ascending, disjoint index ranges (used to skip index spans a query cannot match). */
+export function scanRanges<T>(
+  ranges: readonly (readonly [number, number])[],
+  limit: number,
+  matches: (i: number) => boolean,
+  build: (i: number) => T,
+): ScanResult<T> {
   const items: T[] = [];
-  let i = start;
   let lastIndex = -1;
-  for (; i < end && items.length < limit; i++) {
-    if (matches(i)) {
+  for (const [from, to] of ranges) {
+    for (let i = from; i < to; i++) {
+      if (!matches(i)) continue;
+      if (items.length === limit) return { items, lastIndex, more: true };
       items.push(build(i));
       lastIndex = i;
     }
   }
-  let more = false;
-  for (; i < end; i++) {
-    if (matches(i)) {
-      more = true;
-      break;
-    }
-  }
-  return { items, lastIndex, more };
+  return { items, lastIndex, more: false };
 }
 
 /** The next page's parameters: the request's own plus `after` and an explicit `limit`. */

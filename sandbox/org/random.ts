@@ -37,26 +37,35 @@ export interface Rng {
   chance(p: number): boolean;
 }
 
-export function createRng(seed: number, stream: number, index: number): Rng {
-  let state = hash(seed, stream, index);
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
+/** mulberry32 as a class: one allocation per record, no per-call closures. */
+class Mulberry32 implements Rng {
+  constructor(private state: number) {}
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) | 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-  const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
-  return {
-    next,
-    int,
-    pick<T>(items: readonly T[]): T {
-      const item = items[int(items.length)];
-      if (item === undefined) throw new RangeError('pick() needs a non-empty list');
-      return item;
-    },
-    chance: (p) => next() < p,
-  };
+  }
+
+  int(maxExclusive: number): number {
+    return Math.floor(this.next() * maxExclusive);
+  }
+
+  pick<T>(items: readonly T[]): T {
+    const item = items[this.int(items.length)];
+    if (item === undefined) throw new RangeError('pick() needs a non-empty list');
+    return item;
+  }
+
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+}
+
+export function createRng(seed: number, stream: number, index: number): Rng {
+  return new Mulberry32(hash(seed, stream, index));
 }
 
 /** Streams keep the values of different objects and fields independent of each other. */

@@ -1,5 +1,5 @@
-import { oktaTimestamp } from '../clock.js';
 import type { FieldType } from './query/grammar.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 
 /** Standard Okta user profile attributes (all strings). */
 export const STANDARD_PROFILE_ATTRIBUTES: readonly string[] = [

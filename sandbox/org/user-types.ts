@@ -1,8 +1,8 @@
-import { oktaTimestamp } from '../clock.js';
 import { IdSpace } from './ids.js';
 import { Stream } from './random.js';
 import { userSchemaBody } from './schema.js';
 import { DAY, YEAR } from './time.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 
 const TYPES: readonly { name: string; displayName: string; description: string }[] = [
   { name: 'user', displayName: 'User', description: 'Okta user profile template with default permission settings' },

@@ -1,9 +1,18 @@
-import { oktaTimestamp } from '../clock.js';
 import { IdSpace } from './ids.js';
-import { asciiSlug, CITIES, DEPARTMENTS, FIRST_NAMES, LAST_NAMES, SKILLS, TITLES } from './names.js';
-import { createRng, Stream, unit } from './random.js';
+import {
+  CITIES,
+  DEPARTMENTS,
+  FIRST_NAME_SLUGS,
+  FIRST_NAMES,
+  LAST_NAME_SLUGS,
+  LAST_NAMES,
+  SKILLS,
+  TITLES,
+} from './names.js';
+import { createRng, type Rng, Stream, unit } from './random.js';
 import { CUSTOM_ATTRIBUTES } from './schema.js';
 import { DAY, generationWindow } from './time.js';
+import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 
 export const USER_STATUSES = [
   'ACTIVE',
@@ -114,6 +123,18 @@ export class UserStore {
     return created + Math.floor(unit(this.options.seed, Stream.userUpdated, i) * (this.endMs - created));
   }
 
+  /** The first generated index whose created time is at or after `ms` (created grows with the index). */
+  firstGeneratedCreatedAtLeast(ms: number): number {
+    let lo = 0;
+    let hi = this.options.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.createdMs(mid) < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   typeIndex(i: number): number {
     const stored = this.stored.get(i);
     if (stored) {
@@ -150,13 +171,21 @@ export class UserStore {
         lastName: String(stored.record.profile.lastName ?? ''),
       };
     }
-    const rng = createRng(this.options.seed, Stream.userRecord, i);
-    return { firstName: rng.pick(FIRST_NAMES), lastName: rng.pick(LAST_NAMES) };
+    const { first, last } = this.nameIndexes(i);
+    return { firstName: FIRST_NAMES[first] ?? '', lastName: LAST_NAMES[last] ?? '' };
+  }
+
+  /** Positions of user i's names in the pools: the first two draws of its record generator. */
+  private nameIndexes(
+    i: number,
+    rng: Rng = createRng(this.options.seed, Stream.userRecord, i),
+  ): { first: number; last: number } {
+    return { first: rng.int(FIRST_NAMES.length), last: rng.int(LAST_NAMES.length) };
   }
 
   private generatedLogin(i: number): string {
-    const { firstName, lastName } = this.names(i);
-    return `${asciiSlug(firstName, 'user')}.${asciiSlug(lastName, 'person')}.${i}@example.com`;
+    const { first, last } = this.nameIndexes(i);
+    return `${FIRST_NAME_SLUGS[first]}.${LAST_NAME_SLUGS[last]}.${i}@example.com`;
   }
 
   login(i: number): string {
@@ -230,8 +259,11 @@ export class UserStore {
   private generate(i: number): UserRecord {
     const seed = this.options.seed;
     const rng = createRng(seed, Stream.userRecord, i);
-    const firstName = rng.pick(FIRST_NAMES);
-    const lastName = rng.pick(LAST_NAMES);
+    const names = this.nameIndexes(i, rng);
+    const firstName = FIRST_NAMES[names.first] ?? '';
+    const lastName = LAST_NAMES[names.last] ?? '';
+    const firstSlug = FIRST_NAME_SLUGS[names.first] ?? 'user';
+    const lastSlug = LAST_NAME_SLUGS[names.last] ?? 'person';
     const status = this.status(i);
     const createdMs = this.createdMs(i);
     const lastUpdatedMs = this.lastUpdatedMs(i);
@@ -252,15 +284,15 @@ export class UserStore {
       neverActivated || federated ? null : sinceActive + Math.floor(rng.next() * (lastUpdatedMs - sinceActive));
     const transitioning = this.transition(i, status);
     const place = rng.pick(CITIES);
-    const login = `${asciiSlug(firstName, 'user')}.${asciiSlug(lastName, 'person')}.${i}@example.com`;
+    const login = `${firstSlug}.${lastSlug}.${i}@example.com`;
 
     const profile: Record<string, unknown> = {
       firstName,
       lastName,
       mobilePhone: rng.chance(0.5) ? `+1-555-${String(1000 + (i % 9000)).padStart(4, '0')}` : null,
-      secondEmail: rng.chance(0.3) ? `${asciiSlug(firstName, 'user')}.${i}@personal.example.org` : null,
+      secondEmail: rng.chance(0.3) ? `${firstSlug}.${i}@personal.example.org` : null,
       login,
-      email: rng.chance(0.9) ? login : `${asciiSlug(lastName, 'person')}.${i}@mail.example.net`,
+      email: rng.chance(0.9) ? login : `${lastSlug}.${i}@mail.example.net`,
     };
     // Unset standard attributes are sometimes null and sometimes absent, as in real orgs.
     const middle = rng.next();
@@ -294,7 +326,7 @@ export class UserStore {
       }
       switch (attr.type) {
         case 'string':
-          profile[attr.name] = `${asciiSlug(firstName, 'user')}-${i.toString(36)}`;
+          profile[attr.name] = `${firstSlug}-${i.toString(36)}`;
           break;
         case 'number':
           profile[attr.name] = Math.round(rng.next() * 100) / 100;

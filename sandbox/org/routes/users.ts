@@ -2,8 +2,9 @@ import type { RouteResult } from '../contract.js';
 import { errorResult, errors } from '../errors.js';
 import { usersFilter, usersSearch } from '../grammars.js';
 import type { OrgState } from '../org-state.js';
-import { LIMITS, listResult, readLimit, scanPage, unpaginated } from '../paging.js';
+import { LIMITS, listResult, readLimit, scanPage, scanRanges, unpaginated } from '../paging.js';
 import { readPath } from '../path.js';
+import { dateRange } from '../query/created-range.js';
 import { compileQuery, type Getter, type Predicate } from '../query/grammar.js';
 import type { UserStore } from '../users.js';
 
@@ -72,10 +73,19 @@ export function listUsers(state: OrgState, params: URLSearchParams): RouteResult
   if (!limit.ok) return errorResult(limit.error);
 
   let predicate: Predicate | undefined;
+  // Generated users' `created` grows with their index: a `created` range in a search narrows the scan to a span.
+  let span: [number, number] = [0, users.generatedCount];
   if (search !== null || filter !== null) {
     const compiled = compileQuery((search ?? filter) as string, search !== null ? usersSearch : usersFilter);
     if (!compiled.ok) return errorResult(compiled.error);
     predicate = compiled.predicate;
+    if (search !== null) {
+      const range = dateRange(compiled.expr, 'created');
+      span = [
+        Number.isFinite(range.fromMs) ? users.firstGeneratedCreatedAtLeast(range.fromMs) : 0,
+        Number.isFinite(range.untilMs) ? users.firstGeneratedCreatedAtLeast(range.untilMs) : users.generatedCount,
+      ];
+    }
   }
   const matches = predicate
     ? (i: number) => users.exists(i) && predicate(userGetter(users, i))
@@ -86,7 +96,11 @@ export function listUsers(state: OrgState, params: URLSearchParams): RouteResult
 
   const after = params.get('after');
   const start = after ? users.ids.positionAfter(after, users.size) : 0;
-  const page = scanPage(start, users.size, limit.limit, matches, (i) => users.serialize(i));
+  const ranges: [number, number][] = [
+    [Math.max(start, span[0]), span[1]],
+    [Math.max(start, users.generatedCount), users.size],
+  ];
+  const page = scanRanges(ranges, limit.limit, matches, (i) => users.serialize(i));
   return listResult(params, page.items, page.more ? users.ids.idOf(page.lastIndex) : null, limit.limit);
 }
 

@@ -152,3 +152,36 @@ describe('groups, apps, devices grammars', () => {
     expect(expanded.some((d) => ((d._embedded as { users: unknown[] }).users ?? []).length === 1)).toBe(true);
   });
 });
+
+describe('time-sliced users search', () => {
+  it('created ranges return exactly the users in the slice, including admin-created ones', () => {
+    const t = testOrg(500, 11);
+    t.clock.advance(60_000);
+    t.org.admin.createUser({
+      profile: {
+        login: 'late.joiner@example.com',
+        email: 'late.joiner@example.com',
+        firstName: 'Late',
+        lastName: 'Joiner',
+      },
+    });
+    const all = [...t.org.all('users')];
+    const cuts = [0, 120, 121, 333, 499].map((k) => String(all[k]?.created));
+    for (const [from, until] of [
+      [cuts[0], cuts[1]],
+      [cuts[1], cuts[2]],
+      [cuts[2], cuts[4]],
+      [cuts[3], new Date(t.clock.now() + 1).toISOString()],
+    ]) {
+      const got = t.drain('/api/v1/users', { search: `created ge "${from}" and created lt "${until}"`, limit: '33' });
+      const want = all.filter((u) => String(u.created) >= String(from) && String(u.created) < String(until));
+      expect(got.map((u) => u.id)).toEqual(want.map((u) => u.id));
+    }
+    const either = t.drain('/api/v1/users', { search: `created lt "${cuts[1]}" or status eq "STAGED"` });
+    expect(either.length).toBe(all.filter((u) => String(u.created) < String(cuts[1]) || u.status === 'STAGED').length);
+    const late = t
+      .drain('/api/v1/users', { search: `created gt "${cuts[4]}"` })
+      .map((u) => (u.profile as { login: string }).login);
+    expect(late).toEqual(['late.joiner@example.com']);
+  });
+});
