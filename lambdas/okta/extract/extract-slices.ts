@@ -4,6 +4,7 @@
  * are open, the governor decides how fast requests go. Each open slice has at most one page in flight and none
  * buffered, so memory stays at `concurrency` pages.
  */
+import { setMaxListeners } from 'node:events';
 import type { ObjectDef } from '../catalog/types.js';
 import { ExtractRequestError } from './errors.js';
 import { extract } from './extract.js';
@@ -39,6 +40,8 @@ export async function* extractSlices(
   // One failing slice stops the others: their in-flight requests are aborted.
   const stop = new AbortController();
   const signal = deps.signal === undefined ? stop.signal : AbortSignal.any([deps.signal, stop.signal]);
+  // Every open slice's requests listen on this one signal: more than Node's default of 10 is expected, not a leak.
+  setMaxListeners(0, signal);
   const sliceDeps: ExtractDeps = { ...deps, signal };
 
   const todo = slices.filter((s) => options.resume?.[s.id] !== null);

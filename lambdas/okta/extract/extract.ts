@@ -109,7 +109,16 @@ export async function* extract(
   const plan = deps.plan(def, filter, pageLimit === undefined ? {} : { pageLimit });
   const hash = filterHash(request.filter);
   const resume = request.resumeFrom ?? null;
-  if (resume !== null) checkContinuation(def, request, hash, resume);
+  if (resume !== null) {
+    checkContinuation(def, request, hash, resume);
+    // A continuation only ever continues this object's listing, never another endpoint.
+    const origin = deps.api.origin;
+    if (new URL(resume.next, origin).pathname !== new URL(plan.path, origin).pathname) {
+      throw new ContinuationMismatchError(
+        `Cannot resume ${def.name}: the continuation's next page is not on ${def.listPath}. Start the scan again.`,
+      );
+    }
+  }
 
   let pages = resume?.pages ?? 0;
   let scanned = resume?.scanned ?? 0;

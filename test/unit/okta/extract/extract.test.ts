@@ -229,6 +229,10 @@ describe('continuations', () => {
     await expect(collect(extract(groups, { pageLimit: 4, resumeFrom }, deps))).rejects.toThrow(
       ContinuationMismatchError,
     );
+    const elsewhere = { ...(resumeFrom as Continuation), next: '/api/v1/users/00u000001/groups?after=x' };
+    await expect(collect(extract(users, { ...request, resumeFrom: elsewhere }, deps))).rejects.toThrow(
+      /not on \/api\/v1\/users/,
+    );
   });
 
   it('an Okta error (e.g. 404) propagates; the last continuation still resumes', async () => {
