@@ -22,6 +22,9 @@ export interface ProbeOptions {
 }
 
 const NEXT = /<([^>]+)>\s*;\s*rel="?next"?/;
+/** Anything that starts like an ISO timestamp must be Okta's exact form: UTC with milliseconds. */
+const TIMESTAMP_START = /^\d{4}-\d{2}-\d{2}T/;
+const OKTA_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 export class ContractProbe {
   private violations: string[] = [];
@@ -65,6 +68,11 @@ export class ContractProbe {
       const result = validateResponse(method, match.template, response.status, body);
       this.check(`${method} ${pathAndQuery}`, result);
       if (result.ok) this.noteUndocumented(`${method} ${match.template}`, response.status, body);
+      for (const path of nonOktaTimestamps(body)) {
+        this.violations.push(
+          `[${method} ${pathAndQuery}] at ${path}: not an Okta timestamp (YYYY-MM-DDTHH:mm:ss.SSSZ)`,
+        );
+      }
     }
     return { url, status: response.status, headers: response.headers, body };
   }
@@ -119,4 +127,16 @@ export function nextLink(header: string | null): string | null {
     if (url !== undefined) return url;
   }
   return null;
+}
+
+/** JSON paths of string values that look like timestamps but are not `YYYY-MM-DDTHH:mm:ss.SSSZ` (Okta's form). */
+export function nonOktaTimestamps(value: unknown, path = ''): string[] {
+  if (typeof value === 'string') {
+    return TIMESTAMP_START.test(value) && !OKTA_TIMESTAMP.test(value) ? [`${path || '(root)'} = ${value}`] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => nonOktaTimestamps(item, `${path}/${i}`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => nonOktaTimestamps(item, `${path}/${key}`));
+  }
+  return [];
 }
