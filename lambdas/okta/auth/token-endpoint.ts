@@ -4,7 +4,7 @@
  * http only for an allowed loopback sandbox, error mapping that never leaks a credential, and granted-scope checks.
  */
 import * as oauth from 'oauth4webapi';
-import { OktaAuthError, OktaNetworkError, OktaScopeError } from '../errors.js';
+import { OktaApiError, OktaAuthError, OktaNetworkError, OktaScopeError } from '../errors.js';
 import { safeCause } from '../http/redact.js';
 import type { OktaClientObserver } from '../types.js';
 
@@ -102,6 +102,16 @@ export function tokenFailureError(failure: TokenFailure, what: string, origin: s
   }
   if (failure.kind === 'invalid-response') {
     return new OktaNetworkError({ method: 'POST', path, reason: 'invalid-body', attempts }, failure.cause);
+  }
+  if (failure.status >= 500 || failure.status === 429) {
+    return new OktaApiError(
+      { status: failure.status, method: 'POST', path, errorCode: failure.error, errorSummary: failure.description },
+      {
+        message: `${what} failed at ${origin}${path}: Okta answered ${failure.status}${
+          failure.status === 429 ? ' (rate limited)' : ''
+        } after ${attempts} attempt(s). Retry the run later.`,
+      },
+    );
   }
   const hint =
     failure.error === 'invalid_client'

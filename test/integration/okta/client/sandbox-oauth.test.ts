@@ -106,7 +106,7 @@ describe('authorization code + refresh token (ROTATE)', () => {
     const client = clientWith(refreshCreds(store, events), events);
     const users = await client.getJson<unknown[]>('/api/v1/users?limit=5');
     expect(users).toHaveLength(5);
-    const post = events.findIndex((e) => e === 'POST /oauth2/v1/token');
+    const post = events.indexOf('POST /oauth2/v1/token');
     const write = events.findIndex((e) => e.startsWith('store.write:'));
     const get = events.findIndex((e) => e.startsWith('GET /api/v1/users'));
     expect(post).toBeGreaterThanOrEqual(0);
