@@ -275,7 +275,7 @@ export class UserStore {
         ? null
         : status === 'ACTIVE' && activatedMs !== null
           ? activatedMs
-          : lastUpdatedMs - Math.floor(rng.next() * span * 0.3);
+          : Math.max(activatedMs ?? createdMs, lastUpdatedMs - Math.floor(rng.next() * span * 0.3));
     const sinceActive = activatedMs ?? createdMs;
     const lastLoginMs =
       neverActivated || rng.chance(0.2) ? null : sinceActive + Math.floor(rng.next() * (lastUpdatedMs - sinceActive));

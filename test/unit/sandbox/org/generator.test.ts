@@ -51,6 +51,25 @@ describe('sandbox org generator', () => {
     expect(created.every((t, k) => k === 0 || t >= (created[k - 1] ?? 0))).toBe(true);
   });
 
+  it('keeps user timestamps causally ordered', () => {
+    for (const u of testOrg(400, 5).org.all('users')) {
+      const created = Date.parse(String(u.created));
+      const updated = Date.parse(String(u.lastUpdated));
+      expect(updated).toBeGreaterThanOrEqual(created);
+      for (const key of ['activated', 'statusChanged', 'lastLogin', 'passwordChanged']) {
+        const value = u[key];
+        if (value === null) continue;
+        const ms = Date.parse(String(value));
+        expect(ms).toBeGreaterThanOrEqual(created);
+        expect(ms).toBeLessThanOrEqual(updated);
+      }
+      if (u.activated !== null && u.statusChanged !== null) {
+        expect(Date.parse(String(u.statusChanged))).toBeGreaterThanOrEqual(Date.parse(String(u.activated)));
+      }
+      if (u.status === 'STAGED' || u.status === 'PROVISIONED') expect(u.activated).toBeNull();
+    }
+  });
+
   it('has Everyone, OKTA_GROUP and AD-style APP_GROUPs with a source', () => {
     const groups = [...testOrg(100).org.all('groups')];
     const everyone = groups.filter((g) => g.type === 'BUILT_IN');
