@@ -16,12 +16,20 @@ export function runKeyPrefix(input: { prefix: string; object: string; dt: string
   return [prefix, input.object, `dt=${dt}`, `run_id=${input.runId}`].filter((s) => s !== '').join('/');
 }
 
-export function partKey(keyPrefix: string, partIndex: number, extension: string): string {
-  return `${keyPrefix}/part-${String(partIndex).padStart(5, '0')}.${extension}`;
+const PART_LABEL = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+/** `<keyPrefix>/part-00000.<ext>`, or `<keyPrefix>/part-<label>-00000.<ext>` for one of several parallel writers. */
+export function partKey(keyPrefix: string, partIndex: number, extension: string, label?: string): string {
+  if (label !== undefined && !PART_LABEL.test(label)) {
+    throw new OutputConfigError(`part label "${label}" must be 1–32 of a-z 0-9 - (starting with a letter or digit)`);
+  }
+  if (!Number.isInteger(partIndex) || partIndex < 0) throw new OutputConfigError(`bad part index ${partIndex}`);
+  const name = label === undefined ? 'part' : `part-${label}`;
+  return `${keyPrefix}/${name}-${String(partIndex).padStart(5, '0')}.${extension}`;
 }
 
 /** Matches data part keys directly under a run prefix; used to find stale parts of an earlier attempt. */
-export const PART_NAME = /^part-\d{5,}\.[a-z.]+$/;
+export const PART_NAME = /^part-([a-z0-9][a-z0-9-]*-)?\d{5,}\.[a-z.]+$/;
 
 export function manifestKey(keyPrefix: string): string {
   return `${keyPrefix}/${MANIFEST_NAME}`;

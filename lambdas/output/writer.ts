@@ -51,6 +51,11 @@ export interface OutputWriterOptions {
   readonly maxRecordsPerFile?: number;
   /** First part index of this writer: pass the previous checkpoint's nextPartIndex when resuming a run. */
   readonly startPartIndex?: number;
+  /**
+   * Distinguishes writers that share one run prefix at the same time (parallel slices of one object): keys become
+   * `part-<label>-00000.<ext>`. Lowercase letters, digits and dashes.
+   */
+  readonly partLabel?: string;
   /** CSV text for null (default: empty field). */
   readonly csvNull?: string;
   readonly parquet?: Omit<ParquetEncoderOptions, 'compression'>;
@@ -96,6 +101,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
   const extension = options.clientSideEncryption ? `${settings.extension}${ENCRYPTED_SUFFIX}` : settings.extension;
   const contentType = options.clientSideEncryption ? 'application/octet-stream' : settings.contentType;
   let nextIndex = options.startPartIndex ?? 0;
+  partKey(options.keyPrefix, nextIndex, extension, options.partLabel); // validates index and label up front
   const uncommitFirst = nextIndex === 0;
   let current: OpenFile | undefined;
   let state: 'open' | 'closed' | 'failed' = 'open';
@@ -107,7 +113,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
       // Re-running a committed run id: its old manifest would list files we are about to overwrite.
       await store.deleteKeys([manifestKey(options.keyPrefix)]);
     }
-    const key = partKey(options.keyPrefix, nextIndex, extension);
+    const key = partKey(options.keyPrefix, nextIndex, extension, options.partLabel);
     nextIndex++;
     return openFile(store, key, contentType, settings, options);
   };
@@ -151,6 +157,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
   const doWrite = async (records: readonly OktaRecord[]): Promise<void> => {
     let offset = 0;
     while (offset < records.length) {
+      if (state !== 'open') throw new OutputConfigError(`output writer is ${state}`);
       current ??= await open();
       const file = current;
       const room = maxRecords - file.records;
@@ -200,13 +207,14 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
         state = 'closed';
         return { files: [...completed], nextPartIndex: nextIndex };
       }),
+    // Not queued behind writes: aborting must also unblock a write stuck on a stalled upload.
     abort: async (reason) => {
-      await queue;
       if (state === 'closed') return;
       state = 'failed';
       const file = current;
       current = undefined;
       if (file) await abortFile(file, new Error(reason));
+      await queue;
     },
   };
 }

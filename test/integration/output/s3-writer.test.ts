@@ -183,6 +183,18 @@ describe('S3 sink on s3rver', () => {
     expect(await listKeys(keyPrefix)).toEqual([]);
   });
 
+  it('abort() during an in-flight write stops it and leaves nothing behind', async () => {
+    const keyPrefix = prefixFor('abort-inflight');
+    const writer = createOutputWriter({ target, keyPrefix, format: 'csv', columns, partLabel: 's01' });
+    const inflight = writer.write(bulkyUsers(200));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await writer.abort('run cancelled');
+    await inflight.catch(() => undefined);
+    await expect(writer.write(manyUsers(1))).rejects.toThrow(/output writer is failed/);
+    expect(await s3.openMultipartUploads()).toEqual([]);
+    expect(await listKeys(keyPrefix)).toEqual([]);
+  });
+
   it('commits with the manifest last; a re-run of the same run id overwrites and drops stale parts', async () => {
     const keyPrefix = prefixFor('rerun');
     const startedAt = '2025-01-02T00:00:00.000Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { columnsFromFields, rawValueAt, toCell } from '../../../lambdas/output/columns.js';
 import { ColumnValueError } from '../../../lambdas/output/errors.js';
-import { partKey, runKeyPrefix } from '../../../lambdas/output/keys.js';
+import { PART_NAME, partKey, runKeyPrefix } from '../../../lambdas/output/keys.js';
 import { userFields } from './fixtures.js';
 
 describe('columnsFromFields', () => {
@@ -74,6 +74,14 @@ describe('keys', () => {
     });
     expect(prefix).toBe('okta/User/dt=2025-03-04/run_id=r-1');
     expect(partKey(prefix, 12, 'parquet')).toBe('okta/User/dt=2025-03-04/run_id=r-1/part-00012.parquet');
+  });
+  it('labels parts of parallel writers and validates the label', () => {
+    expect(partKey('p', 3, 'csv.gz', 's07')).toBe('p/part-s07-00003.csv.gz');
+    expect(() => partKey('p', 0, 'csv', '../x')).toThrow(/part label/);
+    // The commit step deletes stale parts by this pattern, and nothing else.
+    expect(
+      ['part-00000.parquet', 'part-s07-00003.csv.gz', '_manifest.json', 'notes.txt'].map((n) => PART_NAME.test(n)),
+    ).toEqual([true, true, false, false]);
   });
   it('rejects run ids that could escape the prefix', () => {
     expect(() => runKeyPrefix({ prefix: 'p', object: 'User', dt: '2025-01-01', runId: '../x' })).toThrow(/run id/);
