@@ -59,7 +59,7 @@ function withOktaKeywords<T extends Ajv | Ajv2019>(ajv: T): T {
   return ajv;
 }
 
-class OktaContract {
+export class OktaContract {
   private readonly docs = {} as Record<SpecName, JsonObject>;
   private readonly ajv = withOktaKeywords(new Ajv(AJV_OPTIONS));
   /** Draft 2019 (unevaluatedProperties) for the undocumented-properties report; built on first use. */
@@ -112,7 +112,7 @@ class OktaContract {
           return part === segment;
         }
         if (segment === '') return false;
-        pathParams[param] = decodeURIComponent(segment);
+        pathParams[param] = safeDecode(segment);
         return true;
       });
       if (matches && (best === null || literals > best.literals)) best = { spec, template: path, pathParams, literals };
@@ -127,7 +127,9 @@ class OktaContract {
     const where = `${op.method} ${op.template} → ${status}`;
     const schemaRef = this.responseSchema(op, status);
     if (schemaRef === 'no-body') {
-      return body === undefined || body === '' ? { ok: true } : fail(`${where}: a redirect must not carry a body`);
+      return body === undefined || body === ''
+        ? { ok: true }
+        : fail(`${where}: the spec declares no JSON body for this status (a redirect or an empty response)`);
     }
     if (schemaRef === undefined) {
       const declared = Object.keys(op.responses).join(', ');
@@ -291,6 +293,14 @@ class OktaContract {
     const target = isObject(section) && name !== undefined ? section[name] : undefined;
     if (!isObject(target)) throw new Error(`dangling ${value.$ref} in the ${spec} fixture`);
     return target;
+  }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }
 
