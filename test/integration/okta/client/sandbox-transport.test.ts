@@ -115,6 +115,18 @@ describe('Okta client on the sandbox (API token)', () => {
     }
   });
 
+  it('times out a slow response and retries it', async () => {
+    const id = sandbox.faults.add({ pathPrefix: '/api/v1/apps', nth: 1, fault: { kind: 'latency', ms: 1_500 } });
+    try {
+      const { client, events } = newClient(sandbox, { requestTimeoutMs: 300 });
+      const apps = await client.getJson<unknown[]>('/api/v1/apps?limit=3');
+      expect(apps).toHaveLength(3);
+      expect(events.retries).toEqual(['timeout']);
+    } finally {
+      sandbox.faults.clear(id);
+    }
+  });
+
   it('retries a persistent 5xx only maxRetries times, then fails with the Okta error', async () => {
     const id = sandbox.faults.add({ pathPrefix: '/api/v1/groups', fault: { kind: 'status', status: 500 } });
     try {
@@ -162,7 +174,8 @@ describe('rate limits on the sandbox', () => {
     expect(events.statuses).toContain(429);
     const waited = events.waits.filter((w) => w.reason === '429');
     expect(waited.length).toBeGreaterThan(0);
-    for (const w of waited) expect(w.waitMs).toBeLessThanOrEqual(2_000 + 1_000 + 250);
+    // ≤ window + Reset rounded up to the second + Date truncation (skew) + jitter
+    for (const w of waited) expect(w.waitMs).toBeLessThanOrEqual(2_000 + 1_000 + 1_000 + 250);
   });
 
   it('recovers from concurrency 429s (Limit 0) by lowering the in-flight cap', async () => {
