@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClock } from '../../../../sandbox/clock.js';
-import { RateLimiter } from '../../../../sandbox/server/rate-limits.js';
+import { RateLimiter, UNLIMITED } from '../../../../sandbox/server/rate-limits.js';
 
 describe('RateLimiter', () => {
   const clock = createClock(Date.UTC(2026, 0, 1, 0, 0, 30, 250), { running: false });
@@ -46,10 +46,10 @@ describe('RateLimiter', () => {
     expect(take('c').allowed).toBe(false);
   });
 
-  it('when disabled always allows but still reports the limit', () => {
+  it('when disabled always allows and advertises an unlimited bucket', () => {
     const limiter = new RateLimiter(clock, false);
     for (let i = 0; i < 100; i += 1) expect(limiter.take('GET', '/api/v1/logs', 'p').allowed).toBe(true);
-    expect(limiter.take('GET', '/api/v1/logs', 'p')).toMatchObject({ limit: 50, remaining: 50 });
+    expect(limiter.take('GET', '/api/v1/logs', 'p')).toMatchObject({ limit: UNLIMITED, remaining: UNLIMITED });
   });
 
   it('uses a configurable window length', () => {
