@@ -151,7 +151,9 @@ export const userDef: ObjectDef = defineObject({
     profileString('organization', 'Organization', 'organization'),
     profileString('division', 'Division', 'division'),
     profileString('department', 'Department', 'department'),
-    profileString('occupation', 'Occupation', 'occupation'),
+    // Not in Okta's base user schema: `search=profile.occupation …` is a 400 E0000031 unless an org adds it as a
+    // custom attribute (whose schema-discovered column then pushes down), so this one is residual only.
+    profileString('occupation', 'Occupation', 'occupation', { pushDown: {} }),
     profileString('manager_id', 'Manager ID', 'managerId'),
     profileString('manager_display_name', 'Manager Display Name', 'manager', {
       description: "Profile attribute manager (the manager's display name).",
