@@ -245,6 +245,9 @@ export class OrgAuthorizationServer {
       }
       scopes = asked;
     }
+    // The refresh token this response hands out. Captured before the await below: a concurrent refresh of the same
+    // chain may rotate `chain.current` meanwhile, and each caller must get the token its own request minted.
+    let issued = chain.current;
     if (client.refreshTokenRotation === 'ROTATE') {
       if (record.rotatedAtMs !== null) {
         const leewayMs = (client.refreshTokenLeewaySeconds ?? 30) * 1000;
@@ -259,10 +262,11 @@ export class OrgAuthorizationServer {
       if (previous && previous.rotatedAtMs === null) previous.rotatedAtMs = now;
       if (record.rotatedAtMs === null) record.rotatedAtMs = now;
       chain.current = next;
+      issued = next;
       this.store.refreshTokens.set(next, { chain, rotatedAtMs: null });
     }
     const accessToken = await this.#issueAccessToken(client, chain.subject, scopes, chain);
-    return this.#tokenResponse(accessToken, scopes, chain.current);
+    return this.#tokenResponse(accessToken, scopes, issued);
   }
 
   async #clientCredentialsGrant(client: OAuthClient, form: URLSearchParams): Promise<OAuthResponse> {

@@ -199,6 +199,19 @@ describe('sandbox org authorization server', () => {
     expect((await usersWith(retry.json.access_token ?? '')).status).toBe(401);
   });
 
+  it('ROTATE: concurrent refreshes of one token each get the refresh token their own request minted', async () => {
+    const first = (await codeGrant()).json;
+    const [a, b] = await Promise.all([
+      token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, webAuth()),
+      token({ grant_type: 'refresh_token', refresh_token: first.refresh_token ?? '' }, webAuth()),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.json.refresh_token).toBeTruthy();
+    expect(b.json.refresh_token).toBeTruthy();
+    expect(a.json.refresh_token).not.toBe(b.json.refresh_token);
+    expect(a.json.refresh_token).not.toBe(first.refresh_token);
+  });
+
   it('refresh may narrow the scope but not widen it', async () => {
     const first = (await codeGrant('okta.users.read offline_access')).json;
     const narrow = await token(
