@@ -10,7 +10,6 @@ import {
   TITLES,
 } from './names.js';
 import { createRng, type Rng, Stream, unit } from './random.js';
-import { CUSTOM_ATTRIBUTES } from './schema.js';
 import { DAY, generationWindow } from './time.js';
 import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 
@@ -41,6 +40,22 @@ const STATUS_WEIGHTS: readonly [UserStatus, number][] = [
 const PINNED_STATUS: readonly UserStatus[] = [...USER_STATUSES, 'PROVISIONED', 'ACTIVE'];
 const PINNED_TRANSITION: Readonly<Record<number, string>> = { 8: 'ACTIVE', 9: 'DEPROVISIONED' };
 
+/**
+ * Shared, frozen credential shapes (most users have one of three): fewer allocations per generated user. Frozen, so a
+ * caller that mutates a returned record fails loudly instead of corrupting every other user.
+ */
+const PROVIDER_OKTA = Object.freeze({ type: 'OKTA', name: 'OKTA' });
+const RECOVERY = Object.freeze({ question: 'What is the name of your first pet?' });
+const PASSWORD_CREDENTIALS = Object.freeze({
+  password: Object.freeze({}),
+  recovery_question: RECOVERY,
+  provider: PROVIDER_OKTA,
+});
+const PENDING_CREDENTIALS = Object.freeze({ recovery_question: RECOVERY, provider: PROVIDER_OKTA });
+const FEDERATED_CREDENTIALS = Object.freeze({
+  provider: Object.freeze({ type: 'ACTIVE_DIRECTORY', name: 'corp.example.com' }),
+});
+
 export type UserRecord = Record<string, unknown> & { profile: Record<string, unknown> };
 
 /** A stored (mutated or admin-created) user: the record as served, minus `_links`. */
@@ -70,9 +85,11 @@ export class UserStore {
   private readonly startMs: number;
   private readonly endMs: number;
   private createdCount = 0;
+  private readonly typeRefs: readonly Readonly<{ id: string }>[];
 
   constructor(private readonly options: UserStoreOptions) {
     this.ids = new IdSpace('00u', options.seed, Stream.userId);
+    this.typeRefs = options.typeIds.map((id) => Object.freeze({ id }));
     const window = generationWindow(options.epochMs);
     this.startMs = window.startMs;
     this.endMs = window.endMs;
@@ -317,39 +334,20 @@ export class UserStore {
       profile.managerId = this.ids.idOf(managerIndex);
       profile.manager = `${manager.firstName} ${manager.lastName}`;
     }
-    for (const attr of CUSTOM_ATTRIBUTES) {
-      const variant = rng.next();
-      if (variant < 0.15) continue; // absent
-      if (variant < 0.3) {
-        profile[attr.name] = null;
-        continue;
-      }
-      switch (attr.type) {
-        case 'string':
-          profile[attr.name] = `${firstSlug}-${i.toString(36)}`;
-          break;
-        case 'number':
-          profile[attr.name] = Math.round(rng.next() * 100) / 100;
-          break;
-        case 'boolean':
-          profile[attr.name] = rng.chance(0.2);
-          break;
-        case 'integer':
-          profile[attr.name] = rng.int(5);
-          break;
-        case 'array':
-          profile[attr.name] = SKILLS.filter(() => rng.chance(0.3));
-          break;
-      }
-    }
+    // Custom attributes (one per schema type, see CUSTOM_ATTRIBUTES): each is absent, null or set. Named stores keep
+    // the profile's hidden classes few and this hot loop fast.
+    let variant = rng.next();
+    if (variant >= 0.15) profile.githubHandle = variant < 0.3 ? null : `${firstSlug}-${i.toString(36)}`;
+    variant = rng.next();
+    if (variant >= 0.15) profile.fteRatio = variant < 0.3 ? null : Math.round(rng.next() * 100) / 100;
+    variant = rng.next();
+    if (variant >= 0.15) profile.isContractor = variant < 0.3 ? null : rng.chance(0.2);
+    variant = rng.next();
+    if (variant >= 0.15) profile.clearanceLevel = variant < 0.3 ? null : rng.int(5);
+    variant = rng.next();
+    if (variant >= 0.15) profile.skills = variant < 0.3 ? null : SKILLS.filter(() => rng.chance(0.3));
 
-    const credentials: Record<string, unknown> = federated
-      ? { provider: { type: 'ACTIVE_DIRECTORY', name: 'corp.example.com' } }
-      : {
-          ...(neverActivated ? {} : { password: {} }),
-          recovery_question: { question: 'What is the name of your first pet?' },
-          provider: { type: 'OKTA', name: 'OKTA' },
-        };
+    const credentials = federated ? FEDERATED_CREDENTIALS : neverActivated ? PENDING_CREDENTIALS : PASSWORD_CREDENTIALS;
 
     const record: UserRecord = {
       id: this.ids.idOf(i),
@@ -361,7 +359,7 @@ export class UserStore {
       lastUpdated: oktaTimestamp(lastUpdatedMs),
       passwordChanged: passwordChangedMs === null ? null : oktaTimestamp(passwordChangedMs),
       ...(transitioning ? { transitioningToStatus: transitioning } : {}),
-      type: { id: this.typeId(i) },
+      type: this.typeRefs[this.typeIndex(i)] ?? { id: this.typeId(i) },
       profile,
       credentials,
     };
