@@ -10,8 +10,18 @@ import type { UserStore } from '../users.js';
 
 /** A getter over user i that answers cheap fields without building the record, and builds it at most once. */
 export function userGetter(users: UserStore, i: number): Getter {
-  let record: Record<string, unknown> | undefined;
-  return (attr) => {
+  return new UserView(users).at(i);
+}
+
+/**
+ * One reusable getter for scans: `at(i)` repoints it at user i (predicates run synchronously, so a scan needs only
+ * one), which keeps a million-user filtered scan free of per-user allocations for cheap fields.
+ */
+class UserView {
+  private i = 0;
+  private record: Record<string, unknown> | undefined;
+  readonly get: Getter = (attr) => {
+    const { users, i } = this;
     switch (attr) {
       case 'id':
         return users.ids.idOf(i);
@@ -24,10 +34,18 @@ export function userGetter(users: UserStore, i: number): Getter {
       case 'type.id':
         return users.typeId(i);
       default:
-        record ??= users.data(i);
-        return readPath(record, attr);
+        this.record ??= users.data(i);
+        return readPath(this.record, attr);
     }
   };
+
+  constructor(private readonly users: UserStore) {}
+
+  at(i: number): Getter {
+    this.i = i;
+    this.record = undefined;
+    return this.get;
+  }
 }
 
 /** Sort keys for `sortBy`: dates compare as instants, strings case-insensitively, absent values last. */
@@ -87,8 +105,9 @@ export function listUsers(state: OrgState, params: URLSearchParams): RouteResult
       ];
     }
   }
+  const view = new UserView(users);
   const matches = predicate
-    ? (i: number) => users.exists(i) && predicate(userGetter(users, i))
+    ? (i: number) => users.exists(i) && predicate(view.at(i))
     : (i: number) => users.exists(i) && users.status(i) !== 'DEPROVISIONED';
 
   const sortBy = params.get('sortBy');
