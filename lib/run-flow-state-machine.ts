@@ -1,0 +1,149 @@
+/**
+ * The `RunFlow` state machine. Contract with the handlers (lambdas/handlers/):
+ *
+ *   input {flow, from?, to?, fullResync?}
+ *     → PlanRun(input)                          → {run, tasks: [{taskId, …}]}
+ *     → Map over tasks (bounded concurrency):
+ *         ExtractStep({run, task, continuation: null}) → {run, task, continuation, done}
+ *         while !done: ExtractStep(previous output)
+ *     → CommitRun({run, results})               → success
+ *   any error → FailRun({run?, input, error: {Error, Cause}}) → Fail
+ *
+ * Transient errors (Lambda service errors, throttling, the handlers' OktaRateLimitError and TransientError) are
+ * retried with exponential backoff and jitter; anything else fails the run through FailRun, which aborts uploads,
+ * releases the lease and emits Run Failed. Execution logs exclude execution data: records and inputs may hold PII.
+ */
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag.js';
+
+/** Error names the handlers throw for conditions worth a retry (lambdas/okta/errors.ts, lambdas/flow/). */
+export const RETRYABLE_HANDLER_ERRORS = ['OktaRateLimitError', 'TransientError'] as const;
+export const RETRYABLE_LAMBDA_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+] as const;
+
+export interface RunFlowStateMachineProps {
+  readonly plan: lambda.IFunction;
+  readonly extract: lambda.IFunction;
+  readonly commit: lambda.IFunction;
+  readonly fail: lambda.IFunction;
+  /** Most extract tasks running at once (slices × objects). */
+  readonly maxConcurrency: number;
+  /** A run that takes longer is stopped (and alarms as failed). */
+  readonly timeout: Duration;
+}
+
+export class RunFlowStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: RunFlowStateMachineProps) {
+    super(scope, id);
+
+    const invoke = (name: string, fn: lambda.IFunction, payload: sfn.TaskInput, resultPath?: string) => {
+      const task = new tasks.LambdaInvoke(this, name, {
+        lambdaFunction: fn,
+        payload,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        ...(resultPath === undefined ? {} : { resultPath }),
+      });
+      task.addRetry({
+        errors: [...RETRYABLE_LAMBDA_ERRORS],
+        interval: Duration.seconds(2),
+        maxAttempts: 6,
+        backoffRate: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      task.addRetry({
+        errors: [...RETRYABLE_HANDLER_ERRORS],
+        interval: Duration.seconds(10),
+        maxAttempts: 5,
+        backoffRate: 2,
+        maxDelay: Duration.minutes(5),
+        jitterStrategy: sfn.JitterType.FULL,
+      });
+      return task;
+    };
+
+    // --- failure path: normalize the two shapes (before / after a run exists) into FailRun's input -------------
+    // FailRun's result is discarded so the Fail state still sees the original error.
+    const failRun = invoke('FailRun', props.fail, sfn.TaskInput.fromJsonPathAt('$'), sfn.JsonPath.DISCARD);
+    const failed = new sfn.Fail(this, 'RunFailed', {
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    failRun.next(failed);
+    const failBeforePlan = new sfn.Pass(this, 'FailedBeforePlan', {
+      parameters: { 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
+    }).next(failRun);
+    const failWithRun = new sfn.Pass(this, 'FailedWithRun', {
+      parameters: { 'run.$': '$.run', 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
+    }).next(failRun);
+    // FailRun's own failure still ends in the Fail state, with the ORIGINAL error preserved by the Pass states.
+    failRun.addCatch(failed, { resultPath: '$.failRunError' });
+
+    // --- happy path ------------------------------------------------------------------------------------------------
+    const plan = invoke('PlanRun', props.plan, sfn.TaskInput.fromJsonPathAt('$'));
+    plan.addCatch(failBeforePlan, { resultPath: '$.error' });
+
+    const extract = invoke('ExtractStep', props.extract, sfn.TaskInput.fromJsonPathAt('$'));
+    const more = new sfn.Choice(this, 'MoreToExtract?')
+      .when(sfn.Condition.booleanEquals('$.done', false), extract)
+      .otherwise(new sfn.Succeed(this, 'SliceDone'));
+    extract.next(more);
+
+    const map = new sfn.Map(this, 'ExtractTasks', {
+      itemsPath: '$.tasks',
+      maxConcurrency: props.maxConcurrency,
+      itemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value', continuation: null },
+      resultPath: '$.results',
+    });
+    map.itemProcessor(extract);
+    map.addCatch(failWithRun, { resultPath: '$.error' });
+
+    const commit = invoke(
+      'CommitRun',
+      props.commit,
+      sfn.TaskInput.fromObject({ 'run.$': '$.run', 'results.$': '$.results' }),
+    );
+    commit.addCatch(failWithRun, { resultPath: '$.error' });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      // Vended-logs names keep the CloudWatch Logs resource policy that log delivery needs small.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-RunFlow`,
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      comment: 'okta-flow RunFlow: plan → extract (Map, loop on continuation) → commit; FailRun on error',
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(map).next(commit)),
+      timeout: props.timeout,
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    acknowledgeWildcardResource(
+      this.stateMachine.role,
+      '*',
+      'X-Ray (PutTraceSegments, GetSamplingRules…) and CloudWatch Logs vended delivery (logs:CreateLogDelivery, ' +
+        'PutResourcePolicy, DescribeLogGroups…) do not support resource-level permissions.',
+    );
+    for (const fn of [props.plan, props.extract, props.commit, props.fail]) {
+      acknowledgeWildcardResource(
+        this.stateMachine.role,
+        `${fn.functionArn}:*`,
+        'LambdaInvoke grants the function and its versions/aliases (<arn>:*); still only these four functions.',
+      );
+    }
+  }
+}
