@@ -1,0 +1,143 @@
+/**
+ * Builds the runner's dependencies for in-process runs (CLI `run`, the demo, tests): the Okta API (the configured
+ * org, or a sandbox on loopback), the output target (a folder or s3://bucket/prefix), state beside the output, events
+ * in memory, a silent or recording logger.
+ */
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from '../../lambdas/flow/config/schema.js';
+import { MemoryEventSink } from '../../lambdas/flow/observability/event-sink.js';
+import { memoryRunLogger, type RunLogger } from '../../lambdas/flow/observability/logger.js';
+import { MemoryRunMetrics } from '../../lambdas/flow/observability/metrics.js';
+import type { RunnerDeps } from '../../lambdas/flow/runner/types.js';
+import { LocalFileStateStore } from '../../lambdas/flow/state/local-file-state-store.js';
+import { S3StateStore } from '../../lambdas/flow/state/s3-state-store.js';
+import type { StateStore } from '../../lambdas/flow/state/state-store.js';
+import { ApiTokenCredentials } from '../../lambdas/okta/auth/api-token.js';
+import { credentialsFromSecret, credentialsFromStore } from '../../lambdas/okta/auth/from-secret.js';
+import { SecretsManagerSecretStore } from '../../lambdas/okta/auth/secret-stores.js';
+import type { CredentialProvider } from '../../lambdas/okta/auth/types.js';
+import { createOktaClient } from '../../lambdas/okta/client.js';
+import type { OktaClientObserver } from '../../lambdas/okta/types.js';
+import type { OutputTarget } from '../../lambdas/output/sinks/types.js';
+
+/** Where the Okta API is: a sandbox on loopback (`--sandbox`) or the configured org. */
+export type OktaSource =
+  | { readonly kind: 'sandbox'; readonly baseUrl: string; readonly apiToken: string }
+  | { readonly kind: 'org'; readonly credentials: CredentialProvider };
+
+export interface ParsedOut {
+  readonly target: OutputTarget;
+  readonly state: StateStore;
+  /** What to print: the folder or s3:// URL. */
+  readonly where: string;
+  /** Output prefix inside the target (overrides output.prefix for s3://bucket/prefix). */
+  readonly prefix: string | undefined;
+}
+
+export class OutOptionError extends Error {
+  override readonly name = 'OutOptionError';
+}
+
+/** `--out dir` or `--out s3://bucket/prefix` (SSE-KMS key from --kms-key or OKTA_FLOW_KMS_KEY). */
+export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
+  if (out.startsWith('s3://')) {
+    const rest = out.slice('s3://'.length);
+    const [bucket, ...parts] = rest.split('/');
+    if (!bucket) throw new OutOptionError(`--out ${out}: expected s3://bucket/prefix`);
+    if (!kmsKeyId) {
+      throw new OutOptionError(
+        `--out ${out}: S3 output is always SSE-KMS encrypted; give the key with --kms-key <arn> (or OKTA_FLOW_KMS_KEY)`,
+      );
+    }
+    const prefix = parts.filter((p) => p !== '').join('/');
+    const client = new S3Client({});
+    return {
+      target: { kind: 's3', client, bucket, sseKms: { kmsKeyId } },
+      state: new S3StateStore({ client, bucket, prefix, kmsKeyId }),
+      where: out,
+      prefix,
+    };
+  }
+  const dir = resolve(out);
+  return {
+    target: { kind: 'local', rootDir: dir },
+    state: new LocalFileStateStore({ dir }),
+    where: dir,
+    prefix: undefined,
+  };
+}
+
+/** Credentials for the configured org when running locally: a secret JSON file, an API token env var, or the secret. */
+export async function localCredentials(config: Config, secretFile: string | undefined): Promise<CredentialProvider> {
+  if (secretFile !== undefined)
+    return credentialsFromSecret(readFileSync(secretFile, 'utf8'), {
+      origin: `https://${config.okta.domain}`,
+    });
+  const token = process.env.OKTA_API_TOKEN;
+  if (token) return new ApiTokenCredentials(token);
+  const secret = config.okta.credentialsSecret;
+  const secretId = typeof secret === 'string' ? secret : secret.name;
+  if (secretId === undefined) {
+    throw new OutOptionError(
+      'No Okta credentials: pass --secret-file <file> (from `okta-flow connect --print`), set OKTA_API_TOKEN, ' +
+        'or name the secret in okta.credentialsSecret. Or try the bundled org with --sandbox.',
+    );
+  }
+  const store = new SecretsManagerSecretStore(new SecretsManagerClient({}), secretId);
+  return credentialsFromStore(store, { origin: `https://${config.okta.domain}` });
+}
+
+export interface LocalDepsOptions {
+  readonly config: Config;
+  readonly okta: OktaSource;
+  readonly out: ParsedOut;
+  readonly logger?: RunLogger;
+  readonly clock?: () => number;
+  readonly onProgress?: RunnerDeps['onProgress'];
+  readonly pageLimit?: number;
+}
+
+export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
+  events: MemoryEventSink;
+  metrics: MemoryRunMetrics;
+} {
+  const { okta } = options;
+  const config =
+    options.out.prefix === undefined
+      ? options.config
+      : { ...options.config, output: { ...options.config.output, prefix: options.out.prefix } };
+  const createOktaApi = (observer: OktaClientObserver) =>
+    okta.kind === 'sandbox'
+      ? createOktaClient({
+          domain: okta.baseUrl,
+          allowLoopback: true,
+          credentials: new ApiTokenCredentials(okta.apiToken),
+          rateLimitShare: config.okta.rateLimitShare,
+          maxConcurrency: config.okta.maxConcurrency,
+          observer,
+        })
+      : createOktaClient({
+          domain: config.okta.domain,
+          ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
+          credentials: okta.credentials,
+          rateLimitShare: config.okta.rateLimitShare,
+          maxConcurrency: config.okta.maxConcurrency,
+          observer,
+        });
+  return {
+    config,
+    createOktaApi,
+    target: options.out.target,
+    state: options.out.state,
+    events: new MemoryEventSink(),
+    clock: options.clock ?? Date.now,
+    logger: options.logger ?? memoryRunLogger(),
+    metrics: new MemoryRunMetrics(),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.pageLimit !== undefined ? { pageLimit: options.pageLimit } : {}),
+  };
+}

@@ -1,0 +1,9 @@
+/** Delete detection: tombstones from System Log delete events (incremental flows). */
+export {
+  DELETE_EVENTS,
+  type DeleteEventSpec,
+  deleteEventsPath,
+  systemLogDeletes,
+  TOMBSTONE_COLUMNS,
+  type Tombstone,
+} from './system-log-deletes.js';

@@ -1,0 +1,90 @@
+/**
+ * FailRun: a run that cannot finish leaves no trace readers could mistake for data. Its files are deleted (a
+ * manifest a crashed commit may have written first, then the parts), its checkpoints dropped, the lease released so
+ * the next run need not wait, the watermark left untouched (the next run re-reads the window), and Run Failed is
+ * emitted. A run whose watermark put already landed did commit: it is left alone and reported as committed.
+ */
+import { manifestKey } from '../../output/keys.js';
+import { storeFor } from '../../output/sinks/store.js';
+import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail } from '../events.js';
+import { checkpointRef } from './checkpoint.js';
+import type { RunnerDeps, RunPlan, RunTask } from './types.js';
+
+export interface FailInput {
+  /** Absent when planning failed (bad input, lease held, …). */
+  readonly run?: RunPlan | undefined;
+  /** The run input, for the event when there is no plan. */
+  readonly flow?: string | undefined;
+  readonly tasks?: readonly RunTask[] | undefined;
+  readonly counts?: RunCounts | undefined;
+  readonly error: { readonly name: string; readonly message: string; readonly step?: string | undefined };
+}
+
+export interface FailOutcome {
+  readonly status: 'failed' | 'committed';
+  readonly detail: RunFailedDetail | null;
+}
+
+export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailOutcome> {
+  const now = deps.clock();
+  const run = input.run;
+  const flowName = run?.flow ?? input.flow ?? 'unknown';
+  const logger = deps.logger.child({ flow: flowName, runId: run?.runId, object: run?.object });
+  deps.metrics.add(flowName, 'failures', 1);
+
+  if (run !== undefined) {
+    const stored = await deps.state.getFlowState(run.flow);
+    if (stored?.state.lastRun?.runId === run.runId) {
+      logger.warn('run had already committed before the failure; leaving it', { error: input.error.message });
+      await releaseIfOurs(run, deps);
+      deps.metrics.flush();
+      return { status: 'committed', detail: null };
+    }
+    const store = storeFor(deps.target);
+    for (const prefix of [run.keyPrefix, run.deletesKeyPrefix]) {
+      if (prefix === null) continue;
+      // The manifest first: from then on the run is invisible, whatever happens to the parts.
+      await store.deleteKeys([manifestKey(prefix)]);
+      await store.deleteKeys(await store.listKeys(`${prefix}/`));
+    }
+    for (const task of input.tasks ?? []) {
+      await deps.state.deleteCheckpoint(checkpointRef(run, task)).catch(() => undefined);
+    }
+    await releaseIfOurs(run, deps);
+  }
+
+  const flowConfig = deps.config.flows.find((f) => f.name === flowName);
+  const detail: RunFailedDetail = {
+    version: '1',
+    flow: flowName,
+    runId: run?.runId ?? 'not-started',
+    objects: run ? [run.object] : flowConfig ? [flowConfig.object] : [],
+    mode: run?.mode ?? flowConfig?.mode ?? 'full',
+    trigger: run?.trigger ?? 'manual',
+    window: run?.window ?? { to: formatInstant(now) },
+    startedAt: run?.startedAt ?? formatInstant(now),
+    endedAt: formatInstant(now),
+    durationMs: run ? Math.max(0, now - Date.parse(run.startedAt)) : 0,
+    counts: input.counts ?? emptyRunCounts(),
+    error: {
+      name: input.error.name,
+      message: input.error.message,
+      ...(input.error.step !== undefined ? { step: input.error.step } : {}),
+    },
+  };
+  logger.error('run failed', undefined, {
+    error: `${input.error.name}: ${input.error.message}`,
+    step: input.error.step,
+  });
+  deps.metrics.flush();
+  await deps.events.publish('failed', detail);
+  return { status: 'failed', detail };
+}
+
+async function releaseIfOurs(run: RunPlan, deps: RunnerDeps): Promise<void> {
+  const lease = await deps.state.getLease(run.flow);
+  if (lease !== null && lease.runId === run.runId && !lease.released) {
+    const { released: _released, ...held } = lease;
+    await deps.state.releaseLease(held, deps.clock());
+  }
+}

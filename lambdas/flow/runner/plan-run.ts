@@ -1,0 +1,108 @@
+/**
+ * PlanRun: take the flow's lease, read its state, fix the window, cut the work into tasks (slices + deletes) and
+ * emit Run Started. The lease is taken FIRST, so a second run of the flow fails fast here, naming the holder.
+ */
+import { windowColumn } from '../../okta/extract/bounds.js';
+import { planSlices } from '../../okta/extract/slices.js';
+import type { Slice } from '../../okta/extract/types.js';
+import { runKeyPrefix } from '../../output/keys.js';
+import { formatInstant } from '../events.js';
+import { planWindow, type WindowTrigger } from '../plan-window.js';
+import { flowRequest } from './flow-request.js';
+import { newRunId } from './run-id.js';
+import type { PlannedRun, RunnerDeps, RunPlan, RunTask } from './types.js';
+
+export const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
+/** Slicing needs a span; Okta orgs are younger than this, and the first slice is open below anyway. */
+const SLICE_SPAN_START = '2009-01-01T00:00:00.000Z';
+
+export interface RunTrigger extends WindowTrigger {
+  /** A run id to use (tests, retries); default: a new one. */
+  readonly runId?: string;
+}
+
+export async function planRun(flowName: string, trigger: RunTrigger, deps: RunnerDeps): Promise<PlannedRun> {
+  const { flow, def } = flowRequest(deps.config, flowName);
+  const now = deps.clock();
+  const runId = trigger.runId ?? newRunId(now, deps.randomId);
+  const logger = deps.logger.child({ flow: flow.name, runId, object: flow.object });
+  const lease = await deps.state.acquireLease(flow.name, runId, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, now);
+  deps.crash?.('plan:after-lease', {});
+  try {
+    const stored = await deps.state.getFlowState(flow.name);
+    const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
+    const dt = formatInstant(now).slice(0, 10);
+    const prefix = deps.config.output.prefix;
+    const deletes =
+      flow.deleteDetection === 'system-log' && plan.mode === 'incremental' && plan.window.from !== undefined;
+    const run: RunPlan = {
+      v: 1,
+      flow: flow.name,
+      object: flow.object,
+      runId,
+      mode: plan.mode,
+      window: plan.window,
+      reason: plan.reason,
+      advancesWatermarkTo: plan.advancesWatermarkTo,
+      trigger: trigger.kind,
+      startedAt: formatInstant(now),
+      keyPrefix: runKeyPrefix({ prefix, object: flow.object, dt, runId }),
+      deletesKeyPrefix: deletes ? runKeyPrefix({ prefix, object: `${flow.object}_deletes`, dt, runId }) : null,
+      stateVersion: stored?.version ?? null,
+    };
+    const slices = sliceRun(run, flow.slicing, def);
+    const tasks: RunTask[] = slices.map((slice, i) => ({
+      taskId: `t${String(i).padStart(2, '0')}`,
+      kind: 'records',
+      slice,
+      partLabel: `t${String(i).padStart(2, '0')}`,
+    }));
+    if (deletes) tasks.push({ taskId: 'deletes', kind: 'deletes', slice: null, partLabel: 'deletes' });
+    logger.info('run planned', {
+      mode: run.mode,
+      from: run.window.from,
+      to: run.window.to,
+      reason: run.reason,
+      tasks: tasks.length,
+    });
+    await deps.events.publish('started', {
+      version: '1',
+      flow: run.flow,
+      runId,
+      objects: [run.object],
+      mode: run.mode,
+      trigger: run.trigger,
+      window: run.window,
+      startedAt: run.startedAt,
+      reason: run.reason,
+    });
+    return { run, tasks };
+  } catch (error) {
+    // Nothing was written yet: give the lease back so the next run need not wait for it to expire.
+    await deps.state.releaseLease(lease, deps.clock()).catch(() => false);
+    throw error;
+  }
+}
+
+function sliceRun(
+  run: RunPlan,
+  slicing: { count?: number | undefined; sliceHours?: number | undefined } | undefined,
+  def: Parameters<typeof planSlices>[0],
+): (Slice | null)[] {
+  if (slicing === undefined || def.sliceFields.length === 0) return [null];
+  // Incremental: slice the window on lastUpdated. Full: slice on created, which does not move while we read.
+  const field =
+    run.mode === 'incremental' && def.sliceFields.includes(windowColumn(def))
+      ? windowColumn(def)
+      : def.sliceFields.includes('created')
+        ? 'created'
+        : def.sliceFields[0];
+  const window = run.mode === 'incremental' ? run.window : undefined;
+  return planSlices(def, window, {
+    ...(field === undefined ? {} : { field }),
+    ...(slicing.count !== undefined ? { count: slicing.count } : {}),
+    ...(slicing.sliceHours !== undefined ? { sliceDurationMs: slicing.sliceHours * 3_600_000 } : {}),
+    from: run.window.from ?? SLICE_SPAN_START,
+    to: run.window.to,
+  });
+}

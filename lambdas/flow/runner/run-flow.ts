@@ -1,0 +1,113 @@
+/**
+ * `runFlow`: one whole run in-process (the CLI, the demo, tests) with the very steps the Lambdas run: planRun →
+ * runExtractTask per task (looping on continuations, tasks in parallel up to the flow's slicing concurrency) →
+ * commitRun; on error failRun. A `SimulatedCrash` (test hook) skips failRun: a crashed process runs nothing more.
+ */
+import { findFlow } from '../config/find-flow.js';
+import type { RunCompletedDetail, RunCounts } from '../events.js';
+import { commitRun } from './commit-run.js';
+import { sumCounts } from './counts.js';
+import { RunStepError } from './errors.js';
+import { failRun } from './fail-run.js';
+import { planRun, type RunTrigger } from './plan-run.js';
+import { runExtractTask } from './run-extract-task.js';
+import type { ExtractStepResult, PlannedRun, RunnerDeps, RunTask } from './types.js';
+
+/** Thrown by test crash hooks: the "process" stops where it is, with no clean-up. */
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}
+
+export interface RunFlowOptions {
+  /** Time budget of one extract invocation (default: unlimited); small values force many continuations. */
+  readonly taskBudgetMs?: number;
+  /** Tasks at once (default: the flow's slicing.concurrency, else 4). */
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  /** Called once the run is planned (the CLI sets up its progress bars here). */
+  readonly onPlanned?: (planned: PlannedRun) => void;
+}
+
+export interface RunFlowResult {
+  readonly planned: PlannedRun;
+  readonly results: ExtractStepResult[];
+  readonly completed: RunCompletedDetail;
+}
+
+export async function runFlow(
+  flowName: string,
+  trigger: RunTrigger,
+  deps: RunnerDeps,
+  options: RunFlowOptions = {},
+): Promise<RunFlowResult> {
+  let planned: PlannedRun;
+  try {
+    planned = await planRun(flowName, trigger, deps);
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    await failRun({ flow: flowName, error: describe(error, 'plan') }, deps).catch(() => undefined);
+    throw error;
+  }
+  options.onPlanned?.(planned);
+  const { run, tasks } = planned;
+  const results: ExtractStepResult[] = [];
+  let step: 'extract' | 'commit' = 'extract';
+  try {
+    const concurrency = options.concurrency ?? findFlow(deps.config, flowName).slicing?.concurrency ?? 4;
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const runTask = async (task: RunTask): Promise<ExtractStepResult> => {
+      let result: ExtractStepResult | null = null;
+      while (result === null || !result.done) {
+        signal.throwIfAborted();
+        const deadline = deps.clock() + (options.taskBudgetMs ?? Number.POSITIVE_INFINITY);
+        result = await runExtractTask(
+          { run, task, continuation: result?.continuation ?? null, deadline, signal },
+          deps,
+        );
+      }
+      return result;
+    };
+    results.push(...(await pool(tasks, concurrency, runTask, stop)));
+    step = 'commit';
+    const completed = await commitRun({ run, results }, deps);
+    return { planned, results, completed };
+  } catch (error) {
+    if (error instanceof SimulatedCrash) throw error;
+    const counts: RunCounts = sumCounts(results.map((r) => r.continuation.counts));
+    await failRun({ run, tasks, counts, error: describe(error, step) }, deps).catch(() => undefined);
+    throw error;
+  }
+}
+
+function describe(error: unknown, step: string): { name: string; message: string; step: string } {
+  if (error instanceof RunStepError) return { name: error.name, message: error.message, step: error.step };
+  if (error instanceof Error) return { name: error.name, message: error.message, step };
+  return { name: 'Error', message: String(error), step };
+}
+
+/** Runs `work` over items, `limit` at a time, in order of results; the first failure stops the rest. */
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  stop: AbortController,
+): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const index = next++;
+      try {
+        out[index] = await work(items[index] as T);
+      } catch (error) {
+        if (failure === null) failure = { error };
+        stop.abort(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+  return out;
+}

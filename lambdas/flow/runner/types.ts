@@ -1,0 +1,124 @@
+/**
+ * Contracts of the runner: the run plan every step carries, the tasks (object × slice) the extract step works on,
+ * the small continuation an extract step returns, and the dependencies the steps take as parameters. Everything that
+ * travels between Step Functions states is plain JSON and small (file lists stay in the state store checkpoint).
+ */
+
+import type { OktaObjectName } from '../../okta/catalog/types.js';
+import type { Continuation, Slice } from '../../okta/extract/types.js';
+import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
+import type { ClientSideEncryption } from '../../output/client-side-encryption.js';
+import type { OutputTarget } from '../../output/sinks/types.js';
+import type { Config } from '../config/schema.js';
+import type { RunCounts } from '../events.js';
+import type { EventSink } from '../observability/event-sink.js';
+import type { RunLogger } from '../observability/logger.js';
+import type { RunMetrics } from '../observability/metrics.js';
+import type { StateStore } from '../state/state-store.js';
+
+export interface RunPlan {
+  readonly v: 1;
+  readonly flow: string;
+  readonly object: OktaObjectName;
+  readonly runId: string;
+  readonly mode: 'full' | 'incremental';
+  /** Fixed at plan time; every step and retry reads this range. */
+  readonly window: { readonly from?: string; readonly to: string };
+  readonly reason: string;
+  /** Where the watermark moves at commit; null: a window override that would leave a gap. */
+  readonly advancesWatermarkTo: string | null;
+  readonly trigger: 'schedule' | 'manual';
+  readonly startedAt: string;
+  /** `<prefix>/<object>/dt=…/run_id=…`: the data files and the manifest of this run. */
+  readonly keyPrefix: string;
+  /** `<prefix>/<object>_deletes/dt=…/run_id=…`: tombstones, when delete detection is on. */
+  readonly deletesKeyPrefix: string | null;
+  /** Version of the flow state read at plan time: the watermark put at commit is conditional on it. */
+  readonly stateVersion: string | null;
+}
+
+export type TaskKind = 'records' | 'deletes';
+
+/** One unit of work: an object's slice (records) or the delete detection of the run. */
+export interface RunTask {
+  /** `t00`, `t01`, … or `deletes`; names the checkpoint and, via partLabel, the part files. */
+  readonly taskId: string;
+  readonly kind: TaskKind;
+  readonly slice: Slice | null;
+  /** Part files are `part-<partLabel>-00000.<ext>`: parallel tasks never collide, re-runs overwrite. */
+  readonly partLabel: string;
+}
+
+/** What an extract step hands to the next invocation of the same task. */
+export interface TaskContinuation {
+  readonly v: 1;
+  /** Where the Okta scan resumes; null before the first page. */
+  readonly okta: Continuation | null;
+  /** The part index the next file of this task gets; files below it are in the checkpoint. */
+  readonly nextPartIndex: number;
+  readonly counts: RunCounts;
+  readonly invocations: number;
+}
+
+export interface ExtractStepResult {
+  readonly run: RunPlan;
+  readonly task: RunTask;
+  readonly continuation: TaskContinuation;
+  readonly done: boolean;
+}
+
+export interface PlannedRun {
+  readonly run: RunPlan;
+  readonly tasks: RunTask[];
+}
+
+/** Points where tests inject a crash (`deps.crash`), in the order a run passes them. */
+export const CRASH_POINTS = [
+  'plan:after-lease',
+  'extract:after-page',
+  'extract:after-file',
+  'extract:before-checkpoint',
+  'extract:after-checkpoint',
+  'commit:before-manifest',
+  'commit:between-manifests',
+  'commit:after-manifest',
+  'commit:after-watermark',
+  'commit:before-release',
+] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
+export interface ProgressUpdate {
+  readonly flow: string;
+  readonly object: OktaObjectName;
+  readonly taskId: string;
+  readonly records: number;
+  readonly pages: number;
+  readonly rateLimitWaitMs: number;
+}
+
+export interface RunnerDeps {
+  /** The validated config (flows and output settings); steps look their flow up by name. */
+  readonly config: Config;
+  /** An Okta API for one step; the observer feeds metrics (rate-limit waits, 429s). */
+  createOktaApi(observer: OktaClientObserver): OktaApi | Promise<OktaApi>;
+  readonly target: OutputTarget;
+  readonly state: StateStore;
+  readonly events: EventSink;
+  /** Milliseconds since the epoch. */
+  readonly clock: () => number;
+  readonly logger: RunLogger;
+  readonly metrics: RunMetrics;
+  /** Lease time-to-live, renewed at every step and every few pages (default 15 min). */
+  readonly leaseTtlMs?: number;
+  /** Okta page size (default: the catalog's). */
+  readonly pageLimit?: number;
+  /** Roll files at this size (default: output.targetFileSizeMiB). */
+  readonly targetFileBytes?: number;
+  readonly maxRecordsPerFile?: number;
+  readonly clientSideEncryption?: ClientSideEncryption;
+  /** Random suffix of run ids (tests make it deterministic). */
+  readonly randomId?: () => string;
+  /** Test hook: throw here to simulate a crash. */
+  readonly crash?: (point: CrashPoint, info: { taskId?: string }) => void;
+  readonly onProgress?: (update: ProgressUpdate) => void;
+}
