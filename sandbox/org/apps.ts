@@ -267,9 +267,7 @@ export class AppStore {
         credentials = {
           ...credentials,
           scheme: shared ? 'SHARED_USERNAME_AND_PASSWORD' : 'EDIT_USERNAME_AND_PASSWORD',
-          ...(shared
-            ? { userName: `svc-${a}@example.com`, password: { value: `Pa55-${rng.next().toString(36).slice(2, 12)}` } }
-            : {}),
+          ...(shared ? { userName: `svc-${a}@example.com`, password: {} } : {}),
           revealPassword: false,
           signing: {},
         };
