@@ -47,6 +47,15 @@ export class FlowSchedules extends Construct {
       description: 'okta-flow schedules: start RunFlow executions only',
     });
 
+    // Delivering to the KMS-encrypted dead-letter queue needs the key too (the target only grants sqs:SendMessage).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptDeadLetters',
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [props.key.keyArn],
+      }),
+    );
+
     const schedules = new Map<string, scheduler.Schedule>();
     for (const flow of props.flows) {
       if (flow.schedule === undefined) continue;

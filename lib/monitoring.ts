@@ -115,7 +115,7 @@ export class Monitoring extends Construct {
         `RateLimited-${flow.name}`,
         new cloudwatch.Alarm(this, `RateLimited-${flow.name}`, {
           alarmDescription: `Flow ${flow.name} keeps hitting Okta rate limits (429). Lower okta.rateLimitShare or slicing.concurrency, or move the schedule.`,
-          metric: flowMetric(flow.name, 'RateLimited429', 'Sum'),
+          metric: flowMetric(flow.name, 'RateLimited429', 'Sum', false),
           threshold: SUSTAINED_429_THRESHOLD,
           evaluationPeriods: 3,
           datapointsToAlarm: 3,
@@ -161,13 +161,14 @@ export class Monitoring extends Construct {
   }
 }
 
-function flowMetric(flow: string, metricName: string, statistic: string): cloudwatch.Metric {
+/** A per-flow metric; labelled for graphs (a label would turn an alarm's metric into metric math). */
+function flowMetric(flow: string, metricName: string, statistic: string, labelled = true): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: POWERTOOLS_METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service: POWERTOOLS_SERVICE_NAME, flow },
     statistic,
     period: Duration.minutes(5),
-    label: flow,
+    ...(labelled ? { label: flow } : {}),
   });
 }

@@ -49,10 +49,11 @@ export class RunFlowStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: RunFlowStateMachineProps) {
     super(scope, id);
 
-    const invoke = (name: string, fn: lambda.IFunction, payload: sfn.TaskInput, resultPath?: string) => {
+    // No payload: the Lambda gets the whole state input.
+    const invoke = (name: string, fn: lambda.IFunction, payload?: sfn.TaskInput, resultPath?: string) => {
       const task = new tasks.LambdaInvoke(this, name, {
         lambdaFunction: fn,
-        payload,
+        ...(payload === undefined ? {} : { payload }),
         payloadResponseOnly: true,
         retryOnServiceExceptions: false,
         ...(resultPath === undefined ? {} : { resultPath }),
@@ -77,7 +78,7 @@ export class RunFlowStateMachine extends Construct {
 
     // --- failure path: normalize the two shapes (before / after a run exists) into FailRun's input -------------
     // FailRun's result is discarded so the Fail state still sees the original error.
-    const failRun = invoke('FailRun', props.fail, sfn.TaskInput.fromJsonPathAt('$'), sfn.JsonPath.DISCARD);
+    const failRun = invoke('FailRun', props.fail, undefined, sfn.JsonPath.DISCARD);
     const failed = new sfn.Fail(this, 'RunFailed', {
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
@@ -93,10 +94,10 @@ export class RunFlowStateMachine extends Construct {
     failRun.addCatch(failed, { resultPath: '$.failRunError' });
 
     // --- happy path ------------------------------------------------------------------------------------------------
-    const plan = invoke('PlanRun', props.plan, sfn.TaskInput.fromJsonPathAt('$'));
+    const plan = invoke('PlanRun', props.plan);
     plan.addCatch(failBeforePlan, { resultPath: '$.error' });
 
-    const extract = invoke('ExtractStep', props.extract, sfn.TaskInput.fromJsonPathAt('$'));
+    const extract = invoke('ExtractStep', props.extract);
     const more = new sfn.Choice(this, 'MoreToExtract?')
       .when(sfn.Condition.booleanEquals('$.done', false), extract)
       .otherwise(new sfn.Succeed(this, 'SliceDone'));
@@ -105,7 +106,12 @@ export class RunFlowStateMachine extends Construct {
     const map = new sfn.Map(this, 'ExtractTasks', {
       itemsPath: '$.tasks',
       maxConcurrency: props.maxConcurrency,
-      itemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value', continuation: null },
+      // CDK drops literal nulls from ItemSelector; the intrinsic yields the null the contract names.
+      itemSelector: {
+        'run.$': '$.run',
+        'task.$': '$$.Map.Item.Value',
+        'continuation.$': "States.StringToJson('null')",
+      },
       resultPath: '$.results',
     });
     map.itemProcessor(extract);

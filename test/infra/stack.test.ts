@@ -1,0 +1,607 @@
+/**
+ * The stack synthesized from examples/okta-flow.config.json (once, shared by every assertion): each resource, its
+ * encryption settings, each IAM statement, and the cdk-nag gate.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getObjectDef } from '../../lambdas/okta/catalog/index.js';
+import {
+  asArray,
+  exampleConfigJson,
+  type Json,
+  logicalId,
+  resource,
+  resourcesOf,
+  roleStatements,
+  type Synthesized,
+  synthesize,
+} from './synthesize.js';
+
+let s: Synthesized;
+let keyId: string;
+let bucketId: string;
+let secretId: string;
+
+beforeAll(() => {
+  s = synthesize(exampleConfigJson());
+  keyId = logicalId(s.json, 'AWS::KMS::Key', 'KeysDataKey');
+  bucketId = logicalId(s.json, 'AWS::S3::Bucket', 'OutputBucket');
+  secretId = logicalId(s.json, 'AWS::SecretsManager::Secret', 'CredentialsSecret');
+});
+
+const keyArn = () => ({ 'Fn::GetAtt': [keyId, 'Arn'] });
+const bucketObjects = (path: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${path}`]] });
+
+describe('cdk-nag AwsSolutions', () => {
+  it('has no unacknowledged finding', () => {
+    expect(s.nagErrors).toEqual([]);
+  });
+
+  it('gives every acknowledgement a reason', () => {
+    expect(s.acknowledgements.size).toBeGreaterThan(0);
+    for (const [id, reason] of s.acknowledgements) {
+      expect(reason.length, id).toBeGreaterThan(40);
+    }
+    const rules = [...s.acknowledgements.keys()].map((id) => id.replace(/^[A-Za-z]+::/, ''));
+    expect(rules).toEqual(
+      expect.arrayContaining(['AwsSolutions-SMG4', 'AwsSolutions-L1', 'AwsSolutions-SQS3', 'AwsSolutions-S1']),
+    );
+  });
+});
+
+describe('KMS key', () => {
+  it('rotates, has the configured alias and is kept when the stack goes', () => {
+    const key = resource(s.json, 'AWS::KMS::Key');
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    s.template.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/okta-flow',
+      TargetKeyId: keyArn(),
+    });
+  });
+
+  it('key policy: account delegation to IAM, and CloudWatch (this account only) for the alarm topic', () => {
+    const statements = resource(s.json, 'AWS::KMS::Key').Properties.KeyPolicy.Statement as Json[];
+    expect(statements).toHaveLength(2);
+    const [account, cloudwatch] = statements;
+    expect(account.Principal.AWS['Fn::Join'][1]).toContain(':root');
+    expect(cloudwatch).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+  });
+});
+
+describe('output bucket', () => {
+  it('SSE-KMS with the key and bucket keys, Block Public Access, versioning, access logs', () => {
+    const bucket = resource(s.json, 'AWS::S3::Bucket', 'OutputBucket').Properties;
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration).toEqual([
+      { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn() } },
+    ]);
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.LoggingConfiguration).toEqual({
+      DestinationBucketName: { Ref: logicalId(s.json, 'AWS::S3::Bucket', 'OutputAccessLogs') },
+      LogFilePrefix: 'output-bucket/',
+    });
+  });
+
+  it('lifecycle: abort uploads after 1 day, expire data per object prefix, never the state', () => {
+    const rules = resource(s.json, 'AWS::S3::Bucket', 'OutputBucket').Properties.LifecycleConfiguration.Rules as Json[];
+    expect(rules).toContainEqual(
+      expect.objectContaining({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+    );
+    const expiring = rules.filter((r) => r.ExpirationInDays !== undefined);
+    expect(expiring.map((r) => [r.Prefix, r.ExpirationInDays])).toEqual([
+      ['okta/User/', 365],
+      ['okta/Group/', 365],
+      ['okta/Application/', 365],
+      ['okta/Device/', 365],
+      ['okta/UserType/', 365],
+    ]);
+    expect(rules.some((r) => r.Prefix === undefined && r.ExpirationInDays !== undefined)).toBe(false);
+  });
+
+  it('bucket policy denies requests without TLS', () => {
+    const policy = resourcesOf(s.json, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId);
+    expect(policy?.[1].Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Action: 's3:*',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('the access-log bucket: SSE-S3 (log delivery cannot use KMS), BPA, TLS-only, log delivery by bucket policy', () => {
+    const logsId = logicalId(s.json, 'AWS::S3::Bucket', 'OutputAccessLogs');
+    const logs = resource(s.json, 'AWS::S3::Bucket', 'OutputAccessLogs').Properties;
+    expect(logs.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      SSEAlgorithm: 'AES256',
+    });
+    expect(logs.PublicAccessBlockConfiguration.BlockPublicAcls).toBe(true);
+    const policy = resourcesOf(s.json, 'AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === logsId);
+    const statements = policy?.[1].Properties.PolicyDocument.Statement as Json[];
+    expect(statements.map((st) => [st.Effect, st.Principal.Service ?? st.Principal.AWS])).toEqual([
+      ['Deny', '*'],
+      ['Allow', 'logging.s3.amazonaws.com'],
+    ]);
+  });
+});
+
+describe('credentials secret', () => {
+  it('is created empty, encrypted with the key, and says how to fill it', () => {
+    const secret = resource(s.json, 'AWS::SecretsManager::Secret').Properties;
+    expect(secret.SecretString).toBeUndefined();
+    expect(secret.GenerateSecretString).toBeUndefined();
+    expect(secret.KmsKeyId).toEqual(keyArn());
+    expect(secret.Description).toContain('okta-flow connect');
+    expect(secret.Description).toContain('aws secretsmanager put-secret-value');
+  });
+});
+
+const FUNCTIONS = ['RunnerPlanRun', 'RunnerExtractStep', 'RunnerCommitRun', 'RunnerFailRun'] as const;
+
+function lambdaFunction(prefix: string): Json {
+  const found = resourcesOf(s.json, 'AWS::Lambda::Function').find(
+    ([id]) => id.startsWith(prefix) && !id.includes('Role'),
+  );
+  if (!found) throw new Error(`no function ${prefix}`);
+  return found[1].Properties;
+}
+
+describe('Lambda functions', () => {
+  it('share the OktaFlowFunction defaults', () => {
+    expect(resourcesOf(s.json, 'AWS::Lambda::Function')).toHaveLength(4);
+    for (const name of FUNCTIONS) {
+      const fn = lambdaFunction(name);
+      expect(fn.Runtime, name).toBe('nodejs22.x');
+      expect(fn.Architectures, name).toEqual(['arm64']);
+      expect(fn.TracingConfig, name).toEqual({ Mode: 'Active' });
+      expect(fn.Handler, name).toBe('index.handler');
+      expect(fn.Environment.Variables, name).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'okta-flow',
+        POWERTOOLS_METRICS_NAMESPACE: 'OktaFlow',
+        STATE_BUCKET: { Ref: bucketId },
+        STATE_PREFIX: 'okta/_state',
+        OUTPUT_BUCKET: { Ref: bucketId },
+        KMS_KEY_ARN: keyArn(),
+      });
+      const logGroup = fn.LoggingConfig.LogGroup.Ref as string;
+      expect(s.json.Resources[logGroup].Properties.RetentionInDays, name).toBe(90);
+    }
+    expect(lambdaFunction('RunnerExtractStep').Timeout).toBe(900);
+  });
+
+  it('roles carry no managed policy (no AWSLambdaBasicExecutionRole)', () => {
+    for (const [id, role] of resourcesOf(s.json, 'AWS::IAM::Role')) {
+      expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
+  });
+
+  it('OKTA_FLOW_CONFIG is the validated config without comments, naming the secret by ARN only', () => {
+    const joined = lambdaFunction('RunnerPlanRun').Environment.Variables.OKTA_FLOW_CONFIG as Json;
+    // Stack.toJsonString renders the secret ARN token as a Ref inside a Fn::Join.
+    const parts = joined['Fn::Join'][1] as Json[];
+    const text = parts.map((p) => (typeof p === 'string' ? p : `<${p.Ref}>`)).join('');
+    const runtime = JSON.parse(text);
+    expect(text).not.toContain('$comment');
+    expect(runtime.okta.credentialsSecret).toBe(`<${secretId}>`);
+    expect(runtime.flows.map((f: Json) => f.name)).toEqual(s.config.flows.map((f) => f.name));
+    expect(runtime.output.compression).toBe('snappy');
+  });
+
+  it('only plan and extract get the secret; plan, commit and fail publish run events', () => {
+    const env = (name: string) => lambdaFunction(name).Environment.Variables;
+    expect(env('RunnerPlanRun').CREDENTIALS_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(env('RunnerExtractStep').CREDENTIALS_SECRET_ARN).toEqual({ Ref: secretId });
+    expect(env('RunnerCommitRun').CREDENTIALS_SECRET_ARN).toBeUndefined();
+    expect(env('RunnerFailRun').CREDENTIALS_SECRET_ARN).toBeUndefined();
+    expect(env('RunnerPlanRun').EVENT_BUS_NAME).toBe('default');
+    expect(env('RunnerExtractStep').EVENT_BUS_NAME).toBeUndefined();
+  });
+});
+
+/** Statements as [sid, actions, resources] with tokens rendered, for readable whole-policy comparisons. */
+function summarize(statements: Json[]): [string, string[], Json[]][] {
+  return statements.map((st) => [st.Sid ?? '', asArray(st.Action) as string[], asArray(st.Resource)]);
+}
+
+describe('IAM statements', () => {
+  const xray = ['', ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*']];
+  const logWrite = (fn: string) => {
+    const logs = lambdaFunction(fn).LoggingConfig.LogGroup.Ref as string;
+    return ['', ['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logs, 'Arn'] }]];
+  };
+  const state = () => [
+    'RunState',
+    ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    [bucketObjects('okta/_state/*')],
+  ];
+  const list = () => ['ListOutputPrefix', ['s3:ListBucket'], [{ 'Fn::GetAtt': [bucketId, 'Arn'] }]];
+  const read = () => ['ReadOutput', ['s3:GetObject'], [bucketObjects('okta/*')]];
+  const key = () => ['DataKey', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn()]];
+  const write = () => [
+    'WriteOutput',
+    ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+    [bucketObjects('okta/*')],
+  ];
+  const secretRead = () => [
+    'ReadCredentials',
+    ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    [{ Ref: secretId }],
+  ];
+  const secretWrite = () => ['PersistRotatedRefreshToken', ['secretsmanager:PutSecretValue'], [{ Ref: secretId }]];
+  const events = [
+    'RunEvents',
+    ['events:PutEvents'],
+    [
+      {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':events:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':event-bus/default',
+          ],
+        ],
+      },
+    ],
+  ];
+
+  it('PlanRun: state, read data, key, credentials (read + rotation), run events', () => {
+    const statements = roleStatements(s.json, 'RunnerPlanRunRole');
+    expect(summarize(statements)).toEqual([
+      xray,
+      logWrite('RunnerPlanRun'),
+      state(),
+      list(),
+      read(),
+      key(),
+      secretRead(),
+      secretWrite(),
+      events,
+    ]);
+    expect(statements.find((st) => st.Sid === 'ListOutputPrefix').Condition).toEqual({
+      StringLike: { 's3:prefix': ['okta/*'] },
+    });
+  });
+
+  it('ExtractStep: state, read + write data, key, credentials; no events', () => {
+    expect(summarize(roleStatements(s.json, 'RunnerExtractStepRole'))).toEqual([
+      xray,
+      logWrite('RunnerExtractStep'),
+      state(),
+      list(),
+      read(),
+      key(),
+      write(),
+      secretRead(),
+      secretWrite(),
+    ]);
+  });
+
+  it('CommitRun and FailRun: state, read + write data, key, events; never the credentials', () => {
+    for (const fn of ['RunnerCommitRun', 'RunnerFailRun']) {
+      expect(summarize(roleStatements(s.json, `${fn}Role`))).toEqual([
+        xray,
+        logWrite(fn),
+        state(),
+        list(),
+        read(),
+        key(),
+        write(),
+        events,
+      ]);
+    }
+  });
+
+  it('state machine role: invoke the four functions, log delivery and X-Ray', () => {
+    const statements = roleStatements(s.json, 'RunFlowRole');
+    const invoked = statements
+      .filter((st) => st.Action === 'lambda:InvokeFunction')
+      .flatMap((st) => st.Resource as Json[])
+      .filter((r) => r['Fn::GetAtt'])
+      .map((r) => r['Fn::GetAtt'][0] as string)
+      .sort();
+    expect(invoked.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual([
+      'RunnerCommitRun',
+      'RunnerExtractStep',
+      'RunnerFailRun',
+      'RunnerPlanRun',
+    ]);
+    expect(statements).toHaveLength(6);
+  });
+
+  it('schedule role: start RunFlow only, send to the DLQ with its key', () => {
+    const stateMachine = logicalId(s.json, 'AWS::StepFunctions::StateMachine');
+    const dlq = logicalId(s.json, 'AWS::SQS::Queue');
+    expect(summarize(roleStatements(s.json, 'SchedulesRole'))).toEqual([
+      ['EncryptDeadLetters', ['kms:GenerateDataKey', 'kms:Decrypt'], [keyArn()]],
+      ['', ['states:StartExecution'], [{ Ref: stateMachine }]],
+      ['', ['sqs:SendMessage'], [{ 'Fn::GetAtt': [dlq, 'Arn'] }]],
+    ]);
+    const trust = resource(s.json, 'AWS::IAM::Role', 'SchedulesRole').Properties.AssumeRolePolicyDocument.Statement;
+    expect(trust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+  });
+
+  it('no wildcard action anywhere; Resource "*" only for X-Ray and log delivery, which AWS requires', () => {
+    const resourceStarAllowed = new Set([
+      'xray:PutTraceSegments',
+      'xray:PutTelemetryRecords',
+      'xray:GetSamplingRules',
+      'xray:GetSamplingTargets',
+      'logs:CreateLogDelivery',
+      'logs:GetLogDelivery',
+      'logs:UpdateLogDelivery',
+      'logs:DeleteLogDelivery',
+      'logs:ListLogDeliveries',
+      'logs:PutResourcePolicy',
+      'logs:DescribeResourcePolicies',
+      'logs:DescribeLogGroups',
+    ]);
+    for (const [id, policy] of resourcesOf(s.json, 'AWS::IAM::Policy')) {
+      for (const st of policy.Properties.PolicyDocument.Statement as Json[]) {
+        for (const action of asArray(st.Action) as string[]) expect(action, id).not.toContain('*');
+        if (asArray(st.Resource).includes('*')) {
+          for (const action of asArray(st.Action) as string[])
+            expect(resourceStarAllowed, `${id} ${action}`).toContain(action);
+        }
+      }
+    }
+  });
+});
+
+/** The state machine definition with tokens rendered as <LogicalId>. */
+function definition(): Json {
+  const body = resource(s.json, 'AWS::StepFunctions::StateMachine').Properties.DefinitionString;
+  const parts = body['Fn::Join'][1] as Json[];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : `<${p['Fn::GetAtt']?.[0] ?? p.Ref}>`)).join(''));
+}
+
+describe('RunFlow state machine', () => {
+  it('plan → Map over tasks (bounded) → commit', () => {
+    const def = definition();
+    expect(def.StartAt).toBe('PlanRun');
+    expect(def.States.PlanRun.Next).toBe('ExtractTasks');
+    const map = def.States.ExtractTasks;
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.tasks',
+      MaxConcurrency: 4,
+      ItemSelector: {
+        'run.$': '$.run',
+        'task.$': '$$.Map.Item.Value',
+        'continuation.$': "States.StringToJson('null')",
+      },
+      ResultPath: '$.results',
+      Next: 'CommitRun',
+    });
+    expect(def.States.CommitRun.Parameters).toEqual({ 'run.$': '$.run', 'results.$': '$.results' });
+    expect(def.States.CommitRun.End).toBe(true);
+  });
+
+  it('extract loops on the continuation until done', () => {
+    const inner = definition().States.ExtractTasks.ItemProcessor;
+    expect(inner.StartAt).toBe('ExtractStep');
+    expect(inner.States.ExtractStep.Next).toBe('MoreToExtract?');
+    expect(inner.States['MoreToExtract?'].Choices).toEqual([
+      { Variable: '$.done', BooleanEquals: false, Next: 'ExtractStep' },
+    ]);
+    expect(inner.States['MoreToExtract?'].Default).toBe('SliceDone');
+    // No Parameters: the function gets the previous state's output ({run, task, continuation, done}) as is.
+    expect(inner.States.ExtractStep.Parameters).toBeUndefined();
+  });
+
+  it('retries transient errors with backoff and jitter on every Lambda step', () => {
+    const def = definition();
+    for (const step of [
+      def.States.PlanRun,
+      def.States.CommitRun,
+      def.States.ExtractTasks.ItemProcessor.States.ExtractStep,
+    ]) {
+      const retry = step.Retry as Json[];
+      expect(retry.flatMap((r) => r.ErrorEquals)).toEqual(
+        expect.arrayContaining([
+          'Lambda.ServiceException',
+          'Lambda.TooManyRequestsException',
+          'OktaRateLimitError',
+          'TransientError',
+        ]),
+      );
+      for (const r of retry) {
+        expect(r.BackoffRate).toBe(2);
+        expect(r.JitterStrategy).toBe('FULL');
+      }
+    }
+  });
+
+  it('every failure goes through FailRun to a Fail state, with or without a run', () => {
+    const def = definition();
+    expect(def.States.PlanRun.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedBeforePlan' },
+    ]);
+    expect(def.States.ExtractTasks.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedWithRun' },
+    ]);
+    expect(def.States.CommitRun.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedWithRun' },
+    ]);
+    expect(def.States.FailedBeforePlan.Parameters).toEqual({ 'input.$': '$$.Execution.Input', 'error.$': '$.error' });
+    expect(def.States.FailedWithRun.Parameters).toEqual({
+      'run.$': '$.run',
+      'input.$': '$$.Execution.Input',
+      'error.$': '$.error',
+    });
+    expect(def.States.FailRun).toMatchObject({ ResultPath: null, Next: 'RunFailed' });
+    expect(def.States.RunFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('logs without execution data (PII), traces, and times out', () => {
+    const props = resource(s.json, 'AWS::StepFunctions::StateMachine').Properties;
+    expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(definition().TimeoutSeconds).toBe(24 * 3600);
+  });
+});
+
+describe('schedules', () => {
+  it('one per flow with its expression, time zone and input; a disabled flow gets a disabled schedule', () => {
+    const schedules = resourcesOf(s.json, 'AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    expect(
+      schedules.map((p) => [
+        JSON.parse(p.Target.Input).flow,
+        p.ScheduleExpression,
+        p.ScheduleExpressionTimezone,
+        p.State,
+      ]),
+    ).toEqual([
+      ['users-hourly', 'rate(1 hour)', 'UTC', 'ENABLED'],
+      ['groups-daily', 'cron(0 2 * * ? *)', 'Europe/Paris', 'ENABLED'],
+      ['apps-daily', 'cron(30 2 * * ? *)', 'Europe/Paris', 'ENABLED'],
+      ['devices-6h', 'rate(6 hours)', 'UTC', 'ENABLED'],
+      ['user-types-weekly', 'cron(0 6 ? * MON *)', 'America/New_York', 'DISABLED'],
+    ]);
+    const dlq = logicalId(s.json, 'AWS::SQS::Queue');
+    for (const p of schedules) {
+      expect(p.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
+      expect(p.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } });
+    }
+  });
+
+  it('the dead-letter queue is KMS-encrypted and TLS-only', () => {
+    expect(resource(s.json, 'AWS::SQS::Queue').Properties.KmsMasterKeyId).toEqual(keyArn());
+    const statements = resource(s.json, 'AWS::SQS::QueuePolicy').Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+});
+
+describe('Glue', () => {
+  it('a database and one table per object, partition projection on dt', () => {
+    s.template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'oktaflow' } });
+    const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
+    expect(tables.map((t) => t.Name)).toEqual(['user', 'group', 'application', 'device', 'user_type']);
+    const user = tables[0];
+    expect(user.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(user.Parameters).toMatchObject({
+      'projection.enabled': 'true',
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW',
+      'storage.location.template': { 'Fn::Join': ['', ['s3://', { Ref: bucketId }, `/okta/User/dt=\${dt}/`]] },
+    });
+    expect(user.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+      'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+    );
+  });
+
+  it('columns come from the catalog with Athena types; a flow field list narrows the table', () => {
+    const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
+    const app = tables.find((t) => t.Name === 'application');
+    expect(app.StorageDescriptor.Columns.map((c: Json) => `${c.Name}:${c.Type}`)).toEqual([
+      'id:string',
+      'name:string',
+      'label:string',
+      'status:string',
+      'sign_on_mode:string',
+      'created:timestamp',
+      'last_updated:timestamp',
+    ]);
+    const user = tables.find((t) => t.Name === 'user');
+    const userDef = getObjectDef('User');
+    expect(user.StorageDescriptor.Columns.length).toBeGreaterThan(20);
+    expect(user.StorageDescriptor.Columns.every((c: Json) => userDef.fields.some((f) => f.column === c.Name))).toBe(
+      true,
+    );
+    expect(user.StorageDescriptor.Columns.some((c: Json) => c.Name === 'password')).toBe(false);
+  });
+});
+
+describe('monitoring', () => {
+  it('the alarm topic is KMS-encrypted, TLS-only, publishable by CloudWatch of this account, e-mails the config address', () => {
+    const topic = logicalId(s.json, 'AWS::SNS::Topic');
+    expect(resource(s.json, 'AWS::SNS::Topic').Properties.KmsMasterKeyId).toEqual(keyArn());
+    const statements = resource(s.json, 'AWS::SNS::TopicPolicy').Properties.PolicyDocument.Statement as Json[];
+    expect(statements.map((st) => [st.Effect, st.Action])).toEqual([
+      ['Deny', 'sns:Publish'],
+      ['Allow', 'sns:Publish'],
+    ]);
+    expect(statements[0].Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    expect(statements[1].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    s.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'okta-flow-alerts@acme.com',
+      TopicArn: { Ref: topic },
+    });
+  });
+
+  it('alarms: run failed, dead letters, run duration, sustained 429s per flow; all notify the topic', () => {
+    const topic = logicalId(s.json, 'AWS::SNS::Topic');
+    const alarms = resourcesOf(s.json, 'AWS::CloudWatch::Alarm').map(([id, a]) => [id, a.Properties] as const);
+    expect(alarms).toHaveLength(3 + 5);
+    for (const [id, a] of alarms) expect(a.AlarmActions, id).toEqual([{ Ref: topic }]);
+    const byId = (prefix: string) => alarms.filter(([id]) => id.startsWith(prefix)).map(([, a]) => a);
+    const [failed] = byId('MonitoringRunFailed');
+    expect(failed.Metrics.map((m: Json) => m.MetricStat?.Metric.MetricName).filter(Boolean)).toEqual([
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'ExecutionsAborted',
+    ]);
+    const [dlq] = byId('MonitoringScheduleDeadLetters');
+    expect(dlq).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 0 });
+    const [duration] = byId('MonitoringRunDuration');
+    expect(duration).toMatchObject({
+      MetricName: 'ExecutionTime',
+      Namespace: 'AWS/States',
+      Threshold: 2 * 3600 * 1000,
+    });
+    const rateLimited = byId('MonitoringRateLimited');
+    expect(rateLimited.map((a) => a.Dimensions)).toEqual(
+      s.config.flows.map((f) => [
+        { Name: 'flow', Value: f.name },
+        { Name: 'service', Value: 'okta-flow' },
+      ]),
+    );
+    for (const a of rateLimited) {
+      expect(a).toMatchObject({
+        Namespace: 'OktaFlow',
+        MetricName: 'RateLimited429',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 3,
+      });
+    }
+  });
+
+  it('one dashboard with runs, records, duration, rate-limit waits and 429s per flow', () => {
+    const body = JSON.stringify(resource(s.json, 'AWS::CloudWatch::Dashboard').Properties.DashboardBody);
+    for (const metric of ['ExecutionsStarted', 'records', 'durationMs', 'rateLimitWaitMs', 'RateLimited429']) {
+      expect(body).toContain(metric);
+    }
+    expect(body).toContain('users-hourly');
+  });
+});
+
+describe('AppFlow', () => {
+  it('is absent unless the config enables it', () => {
+    s.template.resourceCountIs('AWS::AppFlow::Connector', 0);
+    s.template.resourceCountIs('AWS::Lambda::Permission', 0);
+  });
+});
