@@ -29,48 +29,61 @@ function json(body: unknown, headers: Record<string, string> = {}, status = 200)
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }
 
-export function fakeOkta(collections: Readonly<Record<string, readonly OktaRecord[]>>, schema: unknown = {}): FakeOkta {
+export function fakeOkta(
+  collections: Readonly<Record<string, readonly OktaRecord[]>>,
+  schema: unknown = {},
+  /** Largest page served whatever `limit` asks (Okta caps limits too). */
+  pageCap = Number.POSITIVE_INFINITY,
+): FakeOkta {
   const state: FakeOkta = {
     requests: [],
-    fetch: async (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      state.requests.push(`${url.pathname}${url.search}`);
-      const auth = new Headers(init?.headers).get('authorization');
-      if (auth !== `SSWS ${API_KEY}`) {
-        return json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] }, {}, 401);
-      }
-      const hooked = await state.hook?.(url, state.requests.length);
-      if (hooked !== undefined) return hooked;
-      if (url.pathname === '/api/v1/meta/schemas/user/default') return json(schema);
-      for (const [path, records] of Object.entries(collections)) {
-        if (url.pathname === path) {
-          const limit = Number(url.searchParams.get('limit') ?? '200');
-          const after = url.searchParams.get('after');
-          const start = after === null ? 0 : records.findIndex((r) => r.id === after) + 1;
-          const page = records.slice(start, start + limit);
-          const last = page[page.length - 1];
-          const headers: Record<string, string> = {};
-          if (start + limit < records.length && last !== undefined) {
-            const next = new URL(url);
-            next.searchParams.set('after', String(last.id));
-            headers.link = `<${next.href}>; rel="next"`;
-          }
-          return json(page, headers);
+    // Like real fetch, a request rejects as soon as its signal aborts (a held hook never answers otherwise).
+    fetch: (input, init) =>
+      new Promise<Response>((resolve, reject) => {
+        const signal = init?.signal;
+        if (signal?.aborted) return reject(signal.reason);
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        answer(input, init).then(resolve, reject);
+      }),
+  };
+  const answer = async (input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    state.requests.push(`${url.pathname}${url.search}`);
+    const auth = new Headers(init?.headers).get('authorization');
+    if (auth !== `SSWS ${API_KEY}`) {
+      return json({ errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorCauses: [] }, {}, 401);
+    }
+    const hooked = await state.hook?.(url, state.requests.length);
+    if (hooked !== undefined) return hooked;
+    if (url.pathname === '/api/v1/meta/schemas/user/default') return json(schema);
+    for (const [path, records] of Object.entries(collections)) {
+      if (url.pathname === path) {
+        const limit = Math.min(pageCap, Number(url.searchParams.get('limit') ?? '200'));
+        const after = url.searchParams.get('after');
+        const start = after === null ? 0 : records.findIndex((r) => r.id === after) + 1;
+        const page = records.slice(start, start + limit);
+        const last = page[page.length - 1];
+        const headers: Record<string, string> = {};
+        if (start + limit < records.length && last !== undefined) {
+          const next = new URL(url);
+          next.searchParams.set('after', String(last.id));
+          headers.link = `<${next.href}>; rel="next"`;
         }
-        if (url.pathname.startsWith(`${path}/`)) {
-          const id = decodeURIComponent(url.pathname.slice(path.length + 1));
-          const found = records.find((r) => r.id === id);
-          return found === undefined
-            ? json(
-                { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${id}`, errorCauses: [] },
-                {},
-                404,
-              )
-            : json(found);
-        }
+        return json(page, headers);
       }
-      return json({ errorCode: 'E0000007', errorSummary: 'Not found', errorCauses: [] }, {}, 404);
-    },
+      if (url.pathname.startsWith(`${path}/`)) {
+        const id = decodeURIComponent(url.pathname.slice(path.length + 1));
+        const found = records.find((r) => r.id === id);
+        return found === undefined
+          ? json(
+              { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${id}`, errorCauses: [] },
+              {},
+              404,
+            )
+          : json(found);
+      }
+    }
+    return json({ errorCode: 'E0000007', errorSummary: 'Not found', errorCauses: [] }, {}, 404);
   };
   return state;
 }

@@ -183,7 +183,7 @@ describe('ValidateCredentialsRequest', () => {
     const deps = fakeDeps(
       {
         ...okta,
-        fetch: async (input, init) => {
+        fetch: async (_input, init) => {
           seen.push(new Headers(init?.headers).get('authorization') ?? '');
           return new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } });
         },
