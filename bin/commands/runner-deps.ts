@@ -5,7 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../../lambdas/flow/config/schema.js';
@@ -36,6 +36,8 @@ export interface ParsedOut {
   readonly where: string;
   /** Output prefix inside the target (overrides output.prefix for s3://bucket/prefix). */
   readonly prefix: string | undefined;
+  /** Where a key of the target is, for people: a path or an s3:// URL. */
+  locate(key: string): string;
 }
 
 export class OutOptionError extends Error {
@@ -60,6 +62,7 @@ export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
       state: new S3StateStore({ client, bucket, prefix, kmsKeyId }),
       where: out,
       prefix,
+      locate: (key) => `s3://${bucket}/${key}`,
     };
   }
   const dir = resolve(out);
@@ -68,6 +71,7 @@ export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
     state: new LocalFileStateStore({ dir }),
     where: dir,
     prefix: undefined,
+    locate: (key) => join(dir, ...key.split('/')),
   };
 }
 

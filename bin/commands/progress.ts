@@ -1,0 +1,46 @@
+/**
+ * Progress bars on stderr (records, pages, rate-limit waits per object), one line per running flow; off when stderr
+ * is not a TTY (CI, pipes), so logs stay clean.
+ */
+import cliProgress from 'cli-progress';
+import type { ProgressUpdate } from '../../lambdas/flow/runner/types.js';
+
+export interface RunProgress {
+  update(update: ProgressUpdate): void;
+  stop(): void;
+}
+
+export function createRunProgress(enabled: boolean): RunProgress {
+  if (!enabled) return { update: () => undefined, stop: () => undefined };
+  const multi = new cliProgress.MultiBar(
+    {
+      format: '{flow} {object} | {records} records | {pages} pages | rate-limit wait {wait} s',
+      hideCursor: true,
+      clearOnComplete: false,
+      stream: process.stderr,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  const bars = new Map<string, { bar: cliProgress.SingleBar; tasks: Map<string, ProgressUpdate> }>();
+  return {
+    update(update) {
+      const key = `${update.flow}/${update.object}`;
+      let entry = bars.get(key);
+      if (entry === undefined) {
+        entry = { bar: multi.create(1, 0), tasks: new Map() };
+        bars.set(key, entry);
+      }
+      entry.tasks.set(update.taskId, update);
+      const all = [...entry.tasks.values()];
+      entry.bar.update(0, {
+        flow: update.flow,
+        object: update.object,
+        records: all.reduce((n, t) => n + t.records, 0),
+        pages: all.reduce((n, t) => n + t.pages, 0),
+        wait: (all.reduce((n, t) => n + t.rateLimitWaitMs, 0) / 1000).toFixed(1),
+      });
+    },
+    stop: () => multi.stop(),
+  };
+}

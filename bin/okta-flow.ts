@@ -1,0 +1,238 @@
+/**
+ * okta-flow CLI: validate a config, describe Okta objects, run flows in-process (against the org or the bundled
+ * sandbox), connect (OAuth consent), invoke the deployed state machine, and serve the sandbox org.
+ * Errors print one clear message and exit 1; stack traces only with OKTA_FLOW_DEBUG=1.
+ */
+import { readFileSync } from 'node:fs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CONFIG_FILE } from '../lambdas/flow/config/load-config.js';
+import { parseRunInput } from '../lambdas/flow/events.js';
+import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js';
+import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
+import { describeObject, describeText } from './commands/describe.js';
+import { invokeFlow } from './commands/invoke.js';
+import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
+import { runSandboxCli } from './commands/sandbox.js';
+import { validateCommand } from './commands/validate.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port 0-65535');
+  return n;
+}
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const program = new Command()
+  .name('okta-flow')
+  .description('Copy Okta directory data (users, groups, apps, devices, user types) into Parquet/CSV/JSONL files.')
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program
+  .command('validate')
+  .description('check a config file (schema, catalog rules) and list its flows')
+  .option('--config <file>', 'config file (JSON or YAML)', DEFAULT_CONFIG_FILE)
+  .action((opts: { config: string }) => {
+    say(validateCommand(opts.config).text);
+  });
+
+program
+  .command('describe')
+  .description('fields of an Okta object: types, filter operators, what pushes down to Okta')
+  .argument('<object>', 'Application, Device, Group, User or UserType')
+  .option('--json', 'print JSON')
+  .action((object: string, opts: { json?: boolean }) => {
+    const described = describeObject(object);
+    say(opts.json ? JSON.stringify(described, null, 2) : describeText(described));
+  });
+
+program
+  .command('run')
+  .description('run flows now, in this process (same runner as the Lambdas)')
+  .argument('<flow...>', 'flow name(s) from the config')
+  .option(
+    '--config <file>',
+    `config file (default ${DEFAULT_CONFIG_FILE}; with --sandbox, the bundled example if absent)`,
+  )
+  .option('--sandbox', 'run against the bundled sandbox org instead of the configured one')
+  .option('--sandbox-users <n>', 'users in the sandbox org', positiveInt, 10_000)
+  .option('--out <dir|s3://bucket/prefix>', 'where files and state go', DEFAULT_OUT)
+  .option('--from <iso>', 'window start override (ISO-8601)')
+  .option('--to <iso>', 'window end override (ISO-8601)')
+  .option('--full', 'full re-sync: every record as of now, whatever the state says')
+  .option('--secret-file <file>', 'Okta credentials secret JSON (e.g. from `okta-flow connect --print`)')
+  .option('--kms-key <arn>', 'SSE-KMS key for s3:// output (or OKTA_FLOW_KMS_KEY)')
+  .addOption(new Option('--no-progress', 'no progress bars'))
+  .action(
+    async (
+      flows: string[],
+      opts: {
+        config?: string;
+        sandbox?: boolean;
+        sandboxUsers: number;
+        out: string;
+        from?: string;
+        to?: string;
+        full?: boolean;
+        secretFile?: string;
+        kmsKey?: string;
+        progress: boolean;
+      },
+    ) => {
+      const abort = new AbortController();
+      const onSignal = () => abort.abort(new Error('interrupted'));
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const result = await runCommand({
+        flows,
+        config: opts.config,
+        sandbox: opts.sandbox,
+        sandboxUsers: opts.sandboxUsers,
+        out: opts.out,
+        from: opts.from,
+        to: opts.to,
+        full: opts.full,
+        secretFile: opts.secretFile,
+        kmsKey: opts.kmsKey,
+        progress: opts.progress && process.stderr.isTTY === true,
+        signal: abort.signal,
+      });
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      if (!result.ok) process.exitCode = 1;
+    },
+  );
+
+program
+  .command('connect')
+  .description('OAuth consent (authorization code + PKCE via http://127.0.0.1:<port>/callback); stores the tokens')
+  .option('--config <file>', 'config file (its okta.domain and credentialsSecret)', DEFAULT_CONFIG_FILE)
+  .option('--domain <host>', 'Okta org domain (default: the config’s)')
+  .option('--client-id <id>', 'the Okta web app client id (or OKTA_CLIENT_ID)')
+  .option('--client-secret-file <file>', 'file holding the client secret (or OKTA_CLIENT_SECRET)')
+  .option('--scopes <scopes>', 'space-separated scopes (offline_access is needed for a refresh token)')
+  .option('--port <n>', 'loopback port of the redirect URI', port, DEFAULT_CONNECT_PORT)
+  .option('--secret <name|arn>', 'Secrets Manager secret to store the tokens in (default: okta.credentialsSecret)')
+  .option('--print', 'print the secret JSON instead of storing it (for --secret-file, local use only)')
+  .action(
+    async (opts: {
+      config: string;
+      domain?: string;
+      clientId?: string;
+      clientSecretFile?: string;
+      scopes?: string;
+      port: number;
+      secret?: string;
+      print?: boolean;
+    }) => {
+      const needConfig = opts.domain === undefined || (!opts.print && opts.secret === undefined);
+      const config = needConfig ? resolveConfig(opts.config, false).config : undefined;
+      const domain = opts.domain ?? config?.okta.domain ?? '';
+      const clientId = opts.clientId ?? process.env.OKTA_CLIENT_ID;
+      const clientSecret = opts.clientSecretFile
+        ? readFileSync(opts.clientSecretFile, 'utf8').trim()
+        : process.env.OKTA_CLIENT_SECRET;
+      if (!clientId || !clientSecret) {
+        throw new Error(
+          'connect needs the web app credentials: --client-id and --client-secret-file (or OKTA_CLIENT_ID / OKTA_CLIENT_SECRET)',
+        );
+      }
+      const loopback = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(domain);
+      const secret = await connectOAuth({
+        domain,
+        ...(config?.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
+        allowLoopback: loopback,
+        clientId,
+        clientSecret,
+        ...(opts.scopes ? { scopes: opts.scopes.split(/\s+/).filter(Boolean) } : {}),
+        port: opts.port,
+        presentUrl: (url) => {
+          process.stderr.write(
+            `Open this URL in a browser signed in to Okta as an admin, and consent:\n\n  ${url}\n\n`,
+          );
+        },
+      });
+      if (opts.print) {
+        say(JSON.stringify(secret));
+        process.stderr.write(
+          'Keep this JSON secret: it holds a refresh token. Use it with `okta-flow run --secret-file`.\n',
+        );
+        return;
+      }
+      const configured = config?.okta.credentialsSecret;
+      const secretId = opts.secret ?? (typeof configured === 'string' ? configured : configured?.name);
+      if (secretId === undefined) {
+        throw new Error(
+          'No secret to store the tokens in: pass --secret <name|arn>, name it in okta.credentialsSecret, or use --print',
+        );
+      }
+      await new SecretsManagerSecretStore(new SecretsManagerClient({}), secretId).write(JSON.stringify(secret));
+      say(`Stored the Okta OAuth tokens in ${secretId}.`);
+    },
+  );
+
+program
+  .command('invoke')
+  .description('start the deployed RunFlow state machine for a flow and follow it to the end')
+  .argument('<flow>', 'flow name')
+  .option('--config <file>', 'config file (for the stack name)', DEFAULT_CONFIG_FILE)
+  .option(
+    '--state-machine-arn <arn>',
+    'the state machine (default: OKTA_FLOW_STATE_MACHINE_ARN, or found by stack name)',
+  )
+  .option('--from <iso>', 'window start override (ISO-8601)')
+  .option('--to <iso>', 'window end override (ISO-8601)')
+  .option('--full', 'full re-sync')
+  .action(
+    async (
+      flow: string,
+      opts: { config: string; stateMachineArn?: string; from?: string; to?: string; full?: boolean },
+    ) => {
+      const input = parseRunInput({
+        flow,
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(opts.full ? { fullResync: true } : {}),
+      });
+      const arn = opts.stateMachineArn ?? process.env.OKTA_FLOW_STATE_MACHINE_ARN;
+      const stackName = arn ? 'OktaFlow' : resolveConfig(opts.config, false).config.stack.name;
+      const result = await invokeFlow({
+        sfn: new SFNClient({}),
+        input,
+        stateMachineArn: arn,
+        stackName,
+        onStatus: (status, executionArn) => process.stderr.write(`${status}  ${executionArn}\n`),
+      });
+      say(JSON.stringify(result.output ?? { error: result.error, cause: result.cause }, null, 2));
+      if (result.status !== 'SUCCEEDED') process.exitCode = 1;
+    },
+  );
+
+program
+  .command('sandbox')
+  .description('serve the bundled local Okta org (options: see `okta-flow sandbox --help`)')
+  .helpOption(false)
+  .allowUnknownOption()
+  .allowExcessArguments()
+  .argument('[args...]')
+  .action(async (args: string[]) => {
+    process.exitCode = await runSandboxCli(args);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`okta-flow: ${message}\n`);
+  if (process.env.OKTA_FLOW_DEBUG && error instanceof Error) process.stderr.write(`${error.stack ?? ''}\n`);
+  process.exitCode = 1;
+}
