@@ -415,6 +415,60 @@ export const alarmsSchema = z.strictObject({
     .meta({ examples: ['okta-flow-alerts@acme.com'] }),
 });
 
+/** Objects AppFlow can pull incrementally: those with a server-side cursor (catalog `cursorField`). */
+export const APPFLOW_INCREMENTAL_OBJECTS = ['User', 'Group', 'Device'] as const satisfies readonly OktaObjectName[];
+
+const APPFLOW_NAME = /^[\w!@#.-]{1,256}$/;
+
+export const appflowConnectionSchema = z
+  .strictObject({
+    $comment: comment,
+    name: z
+      .string()
+      .regex(APPFLOW_NAME, { error: 'is not an AppFlow connection name (1-256 of A-Z a-z 0-9 _ ! @ # . -)' })
+      .default('okta-flow')
+      .meta({ description: 'Name of the AppFlow connection (connector profile).', examples: ['okta-flow'] }),
+    apiTokenSecret: secretNameOrArn.optional().meta({
+      description:
+        'Secret whose JSON holds "apiToken" (an Okta API token), read by CloudFormation through a dynamic reference ' +
+        '(never in the template). Default: okta.credentialsSecret, which must then hold {"type":"apiToken",…}. ' +
+        'It must be filled BEFORE the deploy that creates the connection: AppFlow validates the credentials.',
+      examples: ['okta-flow/appflow-api-token'],
+    }),
+  })
+  .meta({ examples: [{ name: 'okta-flow' }] });
+
+export const appflowSampleFlowSchema = z
+  .strictObject({
+    $comment: comment,
+    name: z
+      .string()
+      .regex(APPFLOW_NAME, { error: 'is not an AppFlow flow name (1-256 of A-Z a-z 0-9 _ ! @ # . -)' })
+      .default('okta-flow-sample')
+      .meta({ examples: ['okta-users-incremental'] }),
+    object: z
+      .enum(APPFLOW_INCREMENTAL_OBJECTS)
+      .default('User')
+      .meta({ description: 'Object to pull incrementally on last_updated.', examples: ['User'] }),
+    scheduleExpression: z
+      .string()
+      .regex(/^(rate\(\d+(minutes|hours|days)\)|cron\(.+\))$/, {
+        error: 'is not an AppFlow schedule expression (AppFlow writes rates without a space: "rate(1hours)")',
+      })
+      .default('rate(1hours)')
+      .meta({ examples: ['rate(1hours)'] }),
+    timezone: z
+      .string()
+      .superRefine(check(timeZoneProblem))
+      .default('UTC')
+      .meta({ examples: ['UTC'] }),
+    active: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Create the flow active (it starts running) or suspended.', examples: [false] }),
+  })
+  .meta({ examples: [{ object: 'User', scheduleExpression: 'rate(1hours)' }] });
+
 export const appflowSchema = z
   .strictObject({
     $comment: comment,
@@ -427,8 +481,33 @@ export const appflowSchema = z
       .regex(/^[a-zA-Z0-9][\w!@#.-]{0,255}$/, { error: 'is not an AppFlow connector label' })
       .default('okta-flow')
       .meta({ description: 'Label the custom connector is registered under.', examples: ['okta-flow'] }),
+    connection: appflowConnectionSchema.optional().meta({
+      description: 'Also create an AppFlow connection (connector profile) to okta.domain with an API token.',
+    }),
+    sampleFlow: appflowSampleFlowSchema.optional().meta({
+      description:
+        'Also create a sample scheduled incremental AppFlow flow to the output bucket (Parquet, same KMS key) under <prefix>/appflow/. Needs "connection".',
+    }),
   })
-  .meta({ description: 'Registering the connector Lambda with Amazon AppFlow (reserved; off by default).' });
+  .superRefine((appflow, ctx) => {
+    if (!appflow.enabled && (appflow.connection !== undefined || appflow.sampleFlow !== undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['enabled'],
+        message: '"connection" and "sampleFlow" need the connector registered: set "enabled": true',
+        params: { example: true },
+      });
+    }
+    if (appflow.sampleFlow !== undefined && appflow.connection === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sampleFlow'],
+        message: 'a sample flow reads through a connection: add "connection" too',
+        params: { example: { connection: { name: 'okta-flow' } } },
+      });
+    }
+  })
+  .meta({ description: 'Registering the connector Lambda with Amazon AppFlow (off by default).' });
 
 export const stackSchema = z.strictObject({
   $comment: comment,
