@@ -3,22 +3,31 @@
  *
  * - Lambda permission for appflow.amazonaws.com, scoped with AWS:SourceAccount and AWS:SourceArn (confused deputy).
  * - AWS::AppFlow::Connector, which DependsOn the permission: registration invokes DescribeConnectorConfiguration.
- * - The Lambda may read only the secrets AppFlow creates for this connector's profiles
- *   (`appflow!<account>-<label>-*`), and decrypt them with the data key.
+ * - The Lambda may read only the secrets AppFlow creates for this connector's connections
+ *   (`appflow!<account>-<label>-*`), and decrypt them with the data key through Secrets Manager only.
+ * - `appflow.connection`: an AWS::AppFlow::ConnectorProfile (API key auth; the token comes from a secret through a
+ *   CloudFormation dynamic reference, never into the template; runtime setting oktaDomain).
+ * - `appflow.sampleFlow`: a scheduled incremental AWS::AppFlow::Flow (on last_updated) writing Parquet to the output
+ *   bucket under <prefix>/appflow/, encrypted with the data key; the bucket and key policies AppFlow needs, each
+ *   scoped with aws:SourceAccount. An imported bucket or key cannot be changed from here: synth warns with what to add.
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as appflow from 'aws-cdk-lib/aws-appflow';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { Config } from '../lambdas/flow/config/index.js';
+import { defaultFields, getObjectDef } from '../lambdas/okta/catalog/index.js';
+import { acknowledgeWildcardResource } from './nag.js';
 import { OktaFlowFunction } from './okta-flow-function.js';
 import { secretArnPattern } from './runner-functions.js';
 
 export interface AppFlowConnectorProps {
   readonly config: Config;
+  /** Secret id (ARN or name) of okta.credentialsSecret, the default source of the connection's API token. */
+  readonly credentialsSecretId: string;
   readonly handlersDir: string;
   readonly key: kms.IKey;
   readonly keyCreated: boolean;
@@ -30,6 +39,8 @@ export class AppFlowConnector extends Construct {
   readonly function: OktaFlowFunction;
   readonly connector: appflow.CfnConnector;
   readonly permission: lambda.CfnPermission;
+  readonly connection?: appflow.CfnConnectorProfile;
+  readonly sampleFlow?: appflow.CfnFlow;
 
   constructor(scope: Construct, id: string, props: AppFlowConnectorProps) {
     super(scope, id);
@@ -50,6 +61,12 @@ export class AppFlowConnector extends Construct {
         actions: ['secretsmanager:GetSecretValue'],
         resources: [secretArnPattern(this, `appflow!${stack.account}-${label}-*`)],
       }),
+    );
+    acknowledgeWildcardResource(
+      this.function.role ?? this.function,
+      secretArnPattern(this, `appflow!${stack.account}-${label}-*`),
+      'AppFlow creates one secret per connection, named appflow!<account>-<label>-<profile>-<random>: the names ' +
+        'are unknown until a connection exists; the pattern is limited to this connector label.',
     );
     this.function.addToRolePolicy(
       new iam.PolicyStatement({
@@ -75,5 +92,131 @@ export class AppFlowConnector extends Construct {
       connectorProvisioningConfig: { lambda: { lambdaArn: this.function.functionArn } },
     });
     this.connector.addResourceDependency(this.permission);
+
+    const { connection, sampleFlow } = props.config.appflow;
+    if (connection !== undefined) {
+      const tokenSecret = connection.apiTokenSecret ?? props.credentialsSecretId;
+      this.connection = new appflow.CfnConnectorProfile(this, 'Connection', {
+        connectorProfileName: connection.name,
+        connectorType: 'CustomConnector',
+        connectorLabel: label,
+        connectionMode: 'Public',
+        kmsArn: props.key.keyArn,
+        connectorProfileConfig: {
+          connectorProfileProperties: {
+            customConnector: { profileProperties: { oktaDomain: props.config.okta.domain } },
+          },
+          connectorProfileCredentials: {
+            customConnector: {
+              authenticationType: 'APIKEY',
+              // {{resolve:secretsmanager:…:SecretString:apiToken}}: resolved by CloudFormation, not in the template.
+              apiKey: { apiKey: SecretValue.secretsManager(tokenSecret, { jsonField: 'apiToken' }).unsafeUnwrap() },
+            },
+          },
+        },
+      });
+      this.connection.addResourceDependency(this.connector);
+    }
+
+    if (sampleFlow !== undefined && this.connection !== undefined) {
+      const { prefix } = props.config.output;
+      const fields = defaultFields(getObjectDef(sampleFlow.object)).map((f) => f.column);
+      this.sampleFlow = new appflow.CfnFlow(this, 'SampleFlow', {
+        flowName: sampleFlow.name,
+        description: `okta-flow sample: ${sampleFlow.object} records changed since the last run, as Parquet`,
+        flowStatus: sampleFlow.active ? 'Active' : 'Suspended',
+        kmsArn: props.key.keyArn,
+        sourceFlowConfig: {
+          connectorType: 'CustomConnector',
+          connectorProfileName: this.connection.connectorProfileName,
+          sourceConnectorProperties: { customConnector: { entityName: sampleFlow.object } },
+          incrementalPullConfig: { datetimeTypeFieldName: 'last_updated' },
+        },
+        destinationFlowConfigList: [
+          {
+            connectorType: 'S3',
+            destinationConnectorProperties: {
+              s3: {
+                bucketName: props.bucket.bucketName,
+                bucketPrefix: `${prefix}/appflow`,
+                s3OutputFormatConfig: {
+                  fileType: 'PARQUET',
+                  preserveSourceDataTyping: true,
+                  aggregationConfig: { aggregationType: 'None' },
+                  prefixConfig: { prefixType: 'PATH', prefixFormat: 'DAY', pathPrefixHierarchy: ['EXECUTION_ID'] },
+                },
+              },
+            },
+          },
+        ],
+        tasks: [
+          { taskType: 'Filter', sourceFields: fields, connectorOperator: { customConnector: 'PROJECTION' } },
+          ...fields.map((field) => ({
+            taskType: 'Map',
+            sourceFields: [field],
+            destinationField: field,
+            connectorOperator: { customConnector: 'NO_OP' },
+          })),
+        ],
+        triggerConfig: {
+          triggerType: 'Scheduled',
+          triggerProperties: {
+            scheduleExpression: sampleFlow.scheduleExpression,
+            dataPullMode: 'Incremental',
+            timeZone: sampleFlow.timezone,
+            flowErrorDeactivationThreshold: 5,
+          },
+        },
+      });
+      this.sampleFlow.addResourceDependency(this.connection);
+      this.allowAppFlowWrites(props, `${prefix}/appflow`);
+    }
+  }
+
+  /** Bucket and key policies for appflow.amazonaws.com (this account only), or a warning for imported ones. */
+  private allowAppFlowWrites(props: AppFlowConnectorProps, keyPrefix: string): void {
+    const account = Stack.of(this).account;
+    const sourceAccount = { StringEquals: { 'aws:SourceAccount': account } };
+    const principal = new iam.ServicePrincipal('appflow.amazonaws.com');
+    const bucketStatements = [
+      new iam.PolicyStatement({
+        sid: 'AppFlowWriteSampleFlow',
+        principals: [principal],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObjectAcl'],
+        resources: [props.bucket.arnForObjects(`${keyPrefix}/*`)],
+        conditions: sourceAccount,
+      }),
+      new iam.PolicyStatement({
+        sid: 'AppFlowBucketAccess',
+        principals: [principal],
+        actions: ['s3:ListBucketMultipartUploads', 's3:GetBucketAcl'],
+        resources: [props.bucket.bucketArn],
+        conditions: sourceAccount,
+      }),
+    ];
+    const keyStatement = new iam.PolicyStatement({
+      sid: 'AppFlowUseDataKey',
+      principals: [principal],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      // In a key policy, "*" means this key.
+      resources: ['*'],
+      conditions: sourceAccount,
+    });
+    if (props.bucketCreated && props.bucket instanceof s3.Bucket) {
+      for (const statement of bucketStatements) props.bucket.addToResourcePolicy(statement);
+    } else {
+      Annotations.of(this).addWarningV2(
+        'okta-flow:appflow-bucket-policy',
+        `The output bucket is imported: add to its bucket policy ${JSON.stringify(Stack.of(this).resolve(bucketStatements.map((s) => s.toStatementJson())))} so the AppFlow sample flow can write.`,
+      );
+    }
+    if (props.keyCreated && props.key instanceof kms.Key) {
+      props.key.addToResourcePolicy(keyStatement);
+    } else {
+      Annotations.of(this).addWarningV2(
+        'okta-flow:appflow-key-policy',
+        `The KMS key is imported: add to its key policy ${JSON.stringify(Stack.of(this).resolve(keyStatement.toStatementJson()))} so AppFlow can encrypt the sample flow's output and connection secret.`,
+      );
+    }
   }
 }

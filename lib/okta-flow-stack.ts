@@ -90,6 +90,7 @@ export class OktaFlowStack extends Stack {
     if (config.appflow.enabled) {
       this.appflow = new AppFlowConnector(this, 'AppFlow', {
         config,
+        credentialsSecretId: this.credentials.secretId,
         handlersDir: props.handlersDir ?? HANDLERS_DIR,
         key,
         keyCreated: this.keys.dataKeyCreated,
