@@ -1,0 +1,217 @@
+/**
+ * End-to-end benchmark (not a test): a whole `okta-flow run` (plan → extract → Parquet → commit) of every user of a
+ * sandbox org, next to extraction alone, with and without a rate limit.
+ *
+ *   npx tsx bench/end-to-end.ts [--users 100000[,1000000]] [--format parquet] [--cap-seconds 900]
+ *     [--baseline-from bench/results/extract-….json] [--rate-limited-users 60000] [--rate-limit 600] [--share 0.5]
+ *     [--rate-limited-cap-seconds 240] [--seed 42] [--no-save]
+ *
+ * Per size: the sandbox runs as its own process (rate limits off); each run is its own process
+ * (bench/lib/end-to-end-worker.ts: `localRunnerDeps` + `runFlow`, the CLI's path, into a temporary folder), once
+ * sequential (`users-full`) and once sliced (`users-full-sliced`). Extraction alone is measured the same way by
+ * bench/extract-worker.ts (or read from an extract result with --baseline-from), and the ratio checks issue 4's
+ * target: writing Parquet costs at most 20% of extraction throughput. Then a rate-limited run on a smaller org
+ * (users bucket `--rate-limit`/min, okta-flow at `--share`): requests/min achieved vs allowed, 429s.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EndToEndResult } from './lib/end-to-end-worker.js';
+import type { ExtractReport, WorkerResult } from './lib/extract-variants.js';
+import { walkPages } from './lib/link-pages.js';
+import { type EndToEndReport, type EndToEndRow, renderEndToEnd } from './lib/render-end-to-end.js';
+import { machineInfo, writeResult } from './lib/results.js';
+import { mib, readProcMemory } from './lib/rss.js';
+import { type SandboxProcess, startSandboxProcess } from './lib/sandbox-process.js';
+import { runWorker } from './lib/worker-process.js';
+
+const { values } = parseArgs({
+  options: {
+    users: { type: 'string', default: '100000' },
+    format: { type: 'string', default: 'parquet' },
+    'cap-seconds': { type: 'string', default: '900' },
+    'baseline-from': { type: 'string' },
+    'rate-limited-users': { type: 'string', default: '60000' },
+    'rate-limit': { type: 'string', default: '600' },
+    share: { type: 'string', default: '0.5' },
+    'rate-limited-cap-seconds': { type: 'string', default: '240' },
+    seed: { type: 'string', default: '42' },
+    'no-save': { type: 'boolean', default: false },
+  },
+});
+const count = (s: string) => Number(s.trim().replace(/_/g, ''));
+const sizes = values.users.split(',').map(count);
+const capSeconds = Number(values['cap-seconds']);
+const limitedUsers = count(values['rate-limited-users']);
+const bucketLimit = count(values['rate-limit']);
+const share = Number(values.share);
+const limitedCap = Number(values['rate-limited-cap-seconds']);
+const seed = count(values.seed);
+if ([...sizes, limitedUsers, bucketLimit, seed].some((n) => !Number.isInteger(n) || n < 0) || !(capSeconds > 0)) {
+  throw new Error('usage: --users 100000,1000000 --cap-seconds 900 (whole numbers)');
+}
+
+const FLOWS = [
+  { flow: 'users-full', extractVariant: 'sequential' },
+  { flow: 'users-full-sliced', extractVariant: 'sliced' },
+] as const;
+
+/** Extraction records/s measured earlier by bench/extract.ts, per users count and variant. */
+function baselines(file: string | undefined): Map<string, number> {
+  const map = new Map<string, number>();
+  if (file === undefined) return map;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as ExtractReport;
+  for (const run of report.runs) {
+    for (const v of run.variants) if (v.error === undefined) map.set(`${run.users}:${v.variant}`, v.recordsPerSecond);
+  }
+  return map;
+}
+const known = baselines(values['baseline-from']);
+
+async function e2e(sandbox: SandboxProcess, flow: string, cap: number): Promise<EndToEndResult> {
+  const out = mkdtempSync(join(tmpdir(), 'okta-flow-bench-'));
+  try {
+    const args = ['--base-url', sandbox.info.baseUrl, '--token', sandbox.info.apiToken, '--flow', flow, '--out', out];
+    args.push('--format', values.format, '--cap-seconds', String(cap), '--share', String(share));
+    const { result } = await runWorker<EndToEndResult>('bench/lib/end-to-end-worker.ts', args, {
+      timeoutMs: (cap + 120) * 1000,
+    });
+    return result;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function extractAlone(sandbox: SandboxProcess, variant: 'sequential' | 'sliced'): Promise<number | null> {
+  try {
+    const args = ['--variant', variant, '--base-url', sandbox.info.baseUrl, '--token', sandbox.info.apiToken];
+    args.push('--cap-seconds', String(capSeconds), '--slices', '8', '--concurrency', '4');
+    const { result } = await runWorker<WorkerResult>('bench/extract-worker.ts', args, {
+      timeoutMs: (capSeconds + 120) * 1000,
+    });
+    return Math.round(result.records / (result.ms / 1000));
+  } catch (error) {
+    console.error(`  extraction alone (${variant}) failed: ${String(error).slice(0, 300)}`);
+    return null;
+  }
+}
+
+function row(users: number, flow: string, r: EndToEndResult, extractRps: number | null, limited = false): EndToEndRow {
+  const seconds = r.ms / 1000;
+  const rps = r.error === undefined && seconds > 0 ? Math.round(r.records / seconds) : 0;
+  return {
+    users,
+    flow,
+    rateLimited: limited,
+    missing: r.missing,
+    complete: r.complete,
+    ...(r.error !== undefined ? { error: r.error.slice(0, 1000) } : {}),
+    records: r.records,
+    pages: r.pages,
+    files: r.files,
+    outputMiB: Math.round((r.bytes / 2 ** 20) * 10) / 10,
+    seconds: Math.round(seconds * 10) / 10,
+    recordsPerSecond: rps,
+    extractRecordsPerSecond: extractRps,
+    tasks: r.tasks,
+    peakRssMiB: mib(r.hwmKiB),
+    startRssMiB: mib(r.startRssKiB),
+    rateLimitWaitMs: Math.round(r.rateLimitWaitMs),
+    throttled: r.throttled,
+    perMinute: perMinute(r.perSecond),
+  };
+}
+
+function perMinute(perSecond: readonly (readonly [number, number])[]): number[] {
+  const minutes: number[] = [];
+  perSecond.forEach(([ok, throttled], second) => {
+    const m = Math.floor(second / 60);
+    minutes[m] = (minutes[m] ?? 0) + ok + throttled;
+  });
+  return minutes;
+}
+
+const rows: EndToEndRow[] = [];
+const sandboxes: { users: number; peakRssMiB: number }[] = [];
+let runnerMissing = false;
+for (const users of sizes) {
+  console.error(`end-to-end: sandbox with ${users.toLocaleString('en-US')} users (rate limits off)…`);
+  const sandbox = await startSandboxProcess({ users, seed, args: ['--no-rate-limits'] });
+  try {
+    await walkPages(
+      `${sandbox.info.baseUrl}/api/v1/users?limit=200&search=status%20pr`,
+      { Authorization: `SSWS ${sandbox.info.apiToken}`, Accept: 'application/json' },
+      { maxPages: 20 },
+    );
+    for (const { flow, extractVariant } of FLOWS) {
+      console.error(`  ${flow}…`);
+      const r = await e2e(sandbox, flow, capSeconds);
+      if (r.missing) {
+        runnerMissing = true;
+        console.error(`  the runner is missing: ${r.error ?? ''}`);
+        rows.push(row(users, flow, r, null));
+        break;
+      }
+      const baseline = known.get(`${users}:${extractVariant}`) ?? (await extractAlone(sandbox, extractVariant));
+      const line = row(users, flow, r, baseline);
+      rows.push(line);
+      console.error(
+        r.error === undefined
+          ? `  ${flow}: ${r.records} records in ${line.seconds} s (${line.recordsPerSecond}/s; extraction alone ${baseline ?? 'n/a'}/s), peak RSS ${line.peakRssMiB} MiB`
+          : `  ${flow}: FAILED — ${r.error.slice(0, 300)}`,
+      );
+    }
+    sandboxes.push({ users, peakRssMiB: mib(readProcMemory(sandbox.pid).hwmKiB) });
+  } finally {
+    await sandbox.stop();
+  }
+  if (runnerMissing) break;
+}
+
+if (!runnerMissing && limitedCap > 0) {
+  console.error(
+    `end-to-end: rate-limited run — ${limitedUsers.toLocaleString('en-US')} users, users bucket ${bucketLimit}/min, share ${share}…`,
+  );
+  const sandbox = await startSandboxProcess({
+    users: limitedUsers,
+    seed,
+    args: ['--rate-limit', `users=${bucketLimit}`],
+  });
+  try {
+    const r = await e2e(sandbox, 'users-full-sliced', limitedCap);
+    const line = row(limitedUsers, 'users-full-sliced', r, null, true);
+    rows.push(line);
+    const stats = (await (await fetch(`${sandbox.info.baseUrl}/__sandbox/stats`)).json()) as {
+      requests: number;
+      rateLimited: number;
+      concurrencyRejected: number;
+    };
+    Object.assign(line, { sandboxRequests: stats.requests, sandbox429: stats.rateLimited + stats.concurrencyRejected });
+    console.error(
+      r.error === undefined
+        ? `  ${line.records} records in ${line.seconds} s, per minute ${line.perMinute.join(', ')}, 429s ${line.throttled}`
+        : `  FAILED — ${r.error.slice(0, 300)}`,
+    );
+  } finally {
+    await sandbox.stop();
+  }
+}
+
+const report: EndToEndReport = {
+  machine: machineInfo(),
+  format: values.format,
+  capSeconds,
+  bucketPerMinute: bucketLimit,
+  share,
+  runnerMissing,
+  sandboxes,
+  rows,
+};
+const file = values['no-save'] ? null : writeResult('end-to-end', report);
+console.log(renderEndToEnd(report));
+if (file !== null) console.log(`\nresult: ${file}`);
+if (runnerMissing) {
+  console.log('\nThe runner (lambdas/flow/runner, bin/commands/runner-deps.ts) is missing: no end-to-end figures.');
+  process.exitCode = 2;
+}
