@@ -1,0 +1,147 @@
+/**
+ * What the four run Lambdas share: environment (validated), AWS clients and credentials created once per container
+ * (lazily, so a malformed event fails before any client exists), and RunnerDeps with Powertools logs and metrics.
+ * No secrets in env: OKTA_FLOW_CONFIG is the validated config, credentials come from Secrets Manager.
+ */
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { credentialsFromStore } from '../../okta/auth/from-secret.js';
+import { SecretsManagerSecretStore } from '../../okta/auth/secret-stores.js';
+import type { CredentialProvider } from '../../okta/auth/types.js';
+import { createOktaClient } from '../../okta/client.js';
+import { parseConfig } from '../config/parse-config.js';
+import type { Config } from '../config/schema.js';
+import { EventBridgeEventSink } from '../observability/event-sink.js';
+import { powertoolsRunLogger } from '../observability/logger.js';
+import { powertoolsRunMetrics } from '../observability/metrics.js';
+import { S3StateStore } from '../state/s3-state-store.js';
+import type { RunnerDeps } from './types.js';
+
+export const SERVICE_NAME = 'okta-flow';
+
+const envSchema = z.object({
+  OKTA_FLOW_CONFIG: z.string().min(1, 'is empty: set it to the validated config JSON (the stack does this)'),
+  STATE_BUCKET: z.string().min(3),
+  STATE_PREFIX: z.string().optional(),
+  OUTPUT_BUCKET: z.string().min(3),
+  KMS_KEY_ARN: z.string().min(1),
+  CREDENTIALS_SECRET_ARN: z.string().min(1),
+  EVENT_BUS_NAME: z.string().optional(),
+});
+export type LambdaEnv = z.infer<typeof envSchema>;
+
+export class LambdaEnvError extends Error {
+  override readonly name = 'LambdaEnvError';
+}
+
+export function readLambdaEnv(env: NodeJS.ProcessEnv = process.env): LambdaEnv {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (i) =>
+        `${i.path.join('.')}: ${i.message === 'Invalid input: expected string, received undefined' ? 'is not set' : i.message}`,
+    );
+    throw new LambdaEnvError(
+      `The function's environment is incomplete (${problems.join('; ')}). Redeploy the stack; these are set by it.`,
+    );
+  }
+  return result.data;
+}
+
+export function configFromEnv(env: LambdaEnv): Config {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(env.OKTA_FLOW_CONFIG);
+  } catch (error) {
+    throw new LambdaEnvError('OKTA_FLOW_CONFIG is not JSON: redeploy the stack from a valid config', { cause: error });
+  }
+  return parseConfig(raw, 'OKTA_FLOW_CONFIG');
+}
+
+export const logger = new Logger({ serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: 'OktaFlow', serviceName: SERVICE_NAME });
+export const tracer = new Tracer({ serviceName: SERVICE_NAME });
+
+interface Runtime {
+  readonly env: LambdaEnv;
+  readonly config: Config;
+  readonly s3: S3Client;
+  readonly eventBridge: EventBridgeClient;
+  credentials: Promise<CredentialProvider> | null;
+  readonly secrets: SecretsManagerClient;
+}
+
+let runtime: Runtime | null = null;
+
+/** Clients and config, created on first use and reused by later invocations of the same container. */
+function getRuntime(): Runtime {
+  if (runtime === null) {
+    const env = readLambdaEnv();
+    runtime = {
+      env,
+      config: configFromEnv(env),
+      s3: tracer.captureAWSv3Client(new S3Client({})),
+      eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
+      secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+      credentials: null,
+    };
+  }
+  return runtime;
+}
+
+function credentials(rt: Runtime): Promise<CredentialProvider> {
+  if (rt.credentials === null) {
+    const store = new SecretsManagerSecretStore(rt.secrets, rt.env.CREDENTIALS_SECRET_ARN);
+    rt.credentials = credentialsFromStore(store, { origin: `https://${rt.config.okta.domain}` });
+    // A failed read is retried by the next invocation, not cached.
+    rt.credentials.catch(() => {
+      rt.credentials = null;
+    });
+  }
+  return rt.credentials;
+}
+
+export function lambdaRunnerDeps(): RunnerDeps {
+  const rt = getRuntime();
+  const { env, config } = rt;
+  return {
+    config,
+    createOktaApi: async (observer) =>
+      createOktaClient({
+        domain: config.okta.domain,
+        ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
+        credentials: await credentials(rt),
+        rateLimitShare: config.okta.rateLimitShare,
+        maxConcurrency: config.okta.maxConcurrency,
+        observer,
+      }),
+    target: { kind: 's3', client: rt.s3, bucket: env.OUTPUT_BUCKET, sseKms: { kmsKeyId: env.KMS_KEY_ARN } },
+    state: new S3StateStore({
+      client: rt.s3,
+      bucket: env.STATE_BUCKET,
+      prefix: env.STATE_PREFIX ?? config.output.prefix,
+      kmsKeyId: env.KMS_KEY_ARN,
+    }),
+    events: new EventBridgeEventSink(rt.eventBridge, env.EVENT_BUS_NAME),
+    clock: Date.now,
+    logger: powertoolsRunLogger(logger),
+    metrics: powertoolsRunMetrics(metrics),
+  };
+}
+
+/** Stop reading pages this long before the Lambda's own timeout: time to finish the open file and checkpoint. */
+export function deadlineFrom(remainingMs: number, now: number): number {
+  const margin = Math.min(60_000, Math.max(5_000, remainingMs * 0.2));
+  return now + Math.max(0, remainingMs - margin);
+}
+
+/** Tests only: forget the cached clients and config (e.g. after changing process.env). */
+export function resetLambdaRuntime(): void {
+  runtime = null;
+}
