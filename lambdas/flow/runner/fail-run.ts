@@ -6,6 +6,7 @@
  */
 import { manifestKey } from '../../output/keys.js';
 import { storeFor } from '../../output/sinks/store.js';
+import type { OutputTarget } from '../../output/sinks/types.js';
 import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail } from '../events.js';
 import { checkpointRef } from './checkpoint.js';
 import type { RunnerDeps, RunPlan, RunTask } from './types.js';
@@ -40,13 +41,7 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
       deps.metrics.flush();
       return { status: 'committed', detail: null };
     }
-    const store = storeFor(deps.target);
-    for (const prefix of [run.keyPrefix, run.deletesKeyPrefix]) {
-      if (prefix === null) continue;
-      // The manifest first: from then on the run is invisible, whatever happens to the parts.
-      await store.deleteKeys([manifestKey(prefix)]);
-      await store.deleteKeys(await store.listKeys(`${prefix}/`));
-    }
+    await discardRunFiles(deps.target, [run.keyPrefix, run.deletesKeyPrefix]);
     for (const task of input.tasks ?? []) {
       await deps.state.deleteCheckpoint(checkpointRef(run, task)).catch(() => undefined);
     }
@@ -79,6 +74,16 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
   deps.metrics.flush();
   await deps.events.publish('failed', detail);
   return { status: 'failed', detail };
+}
+
+/** Makes a run's files invisible (manifest first), then removes its parts. */
+export async function discardRunFiles(target: OutputTarget, prefixes: readonly (string | null)[]): Promise<void> {
+  const store = storeFor(target);
+  for (const prefix of prefixes) {
+    if (prefix === null) continue;
+    await store.deleteKeys([manifestKey(prefix)]);
+    await store.deleteKeys(await store.listKeys(`${prefix}/`));
+  }
 }
 
 async function releaseIfOurs(run: RunPlan, deps: RunnerDeps): Promise<void> {

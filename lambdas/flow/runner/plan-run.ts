@@ -8,6 +8,7 @@ import type { Slice } from '../../okta/extract/types.js';
 import { runKeyPrefix } from '../../output/keys.js';
 import { formatInstant } from '../events.js';
 import { planWindow, type WindowTrigger } from '../plan-window.js';
+import { discardRunFiles } from './fail-run.js';
 import { flowRequest } from './flow-request.js';
 import { newRunId } from './run-id.js';
 import type { PlannedRun, RunnerDeps, RunPlan, RunTask } from './types.js';
@@ -26,10 +27,20 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
   const now = deps.clock();
   const runId = trigger.runId ?? newRunId(now, deps.randomId);
   const logger = deps.logger.child({ flow: flow.name, runId, object: flow.object });
+  const previous = await deps.state.getLease(flow.name);
   const lease = await deps.state.acquireLease(flow.name, runId, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, now);
   deps.crash?.('plan:after-lease', {});
   try {
     const stored = await deps.state.getFlowState(flow.name);
+    if (previous !== null && !previous.released && previous.runId !== runId) {
+      // We took over an expired lease: its run crashed. If it never advanced the watermark, a manifest it may have
+      // written is not committed output (this run re-reads its window), so it is removed before anything else.
+      if (stored?.state.lastRun?.runId !== previous.runId) {
+        const prefixes = crashedRunPrefixes(deps.config.output.prefix, flow.object, previous.runId);
+        logger.warn('previous run crashed without committing; removing its files', { crashedRunId: previous.runId });
+        if (prefixes !== null) await discardRunFiles(deps.target, prefixes);
+      }
+    }
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);
     const prefix = deps.config.output.prefix;
@@ -82,6 +93,17 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     await deps.state.releaseLease(lease, deps.clock()).catch(() => false);
     throw error;
   }
+}
+
+/** The prefixes a run id writes under (its dt is the date of its plan time, the start of the id). */
+function crashedRunPrefixes(prefix: string, object: string, runId: string): string[] | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T/.exec(runId);
+  if (!m) return null;
+  const dt = `${m[1]}-${m[2]}-${m[3]}`;
+  return [
+    runKeyPrefix({ prefix, object, dt, runId }),
+    runKeyPrefix({ prefix, object: `${object}_deletes`, dt, runId }),
+  ];
 }
 
 function sliceRun(
