@@ -2,7 +2,7 @@
  * The okta-flow stack: everything one `cdk deploy` puts into an account for one config. Environment-agnostic (no
  * lookups), so `cdk synth` works offline without credentials.
  */
-import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/flow/config/index.js';
 import { AppFlowConnector } from './appflow-connector.js';
@@ -86,6 +86,15 @@ export class OktaFlowStack extends Stack {
       deadLetterQueue: this.schedules.deadLetterQueue,
       key: this.keys.opsKey,
     });
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('StateMachineArn', this.runFlow.stateMachine.stateMachineArn, 'RunFlow: start with {"flow": "<name>"}');
+    output('OutputBucketName', this.output.bucket.bucketName, `Data under s3://<bucket>/${config.output.prefix}/`);
+    output('CredentialsSecretArn', this.credentials.secretId, 'Fill with `okta-flow connect --secret <this>`');
+    output('KmsKeyArn', key.keyArn, 'Encrypts data, state and the credentials secret');
+    output('GlueDatabaseName', this.glue.databaseName, 'Athena database (one table per object)');
+    output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarms publish here');
+    output('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
 
     if (config.appflow.enabled) {
       this.appflow = new AppFlowConnector(this, 'AppFlow', {

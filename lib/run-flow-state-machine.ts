@@ -132,6 +132,8 @@ export class RunFlowStateMachine extends Construct {
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      // `okta-flow invoke` finds the state machine by this name (<stack>-RunFlow); also readable in the console.
+      stateMachineName: `${Stack.of(this).stackName}-RunFlow`,
       comment: 'okta-flow RunFlow: plan → extract (Map, loop on continuation) → commit; FailRun on error',
       definitionBody: sfn.DefinitionBody.fromChainable(plan.next(map).next(commit)),
       timeout: props.timeout,

@@ -453,6 +453,10 @@ describe('RunFlow state machine', () => {
     expect(def.States.RunFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
+  it('is named <stack>-RunFlow, the name `okta-flow invoke` looks for', () => {
+    expect(resource(s.json, 'AWS::StepFunctions::StateMachine').Properties.StateMachineName).toBe('OktaFlow-RunFlow');
+  });
+
   it('logs without execution data (PII), traces, and times out', () => {
     const props = resource(s.json, 'AWS::StepFunctions::StateMachine').Properties;
     expect(props.LoggingConfiguration).toMatchObject({ Level: 'ALL', IncludeExecutionData: false });
@@ -603,5 +607,20 @@ describe('AppFlow', () => {
   it('is absent unless the config enables it', () => {
     s.template.resourceCountIs('AWS::AppFlow::Connector', 0);
     s.template.resourceCountIs('AWS::Lambda::Permission', 0);
+  });
+});
+
+describe('outputs', () => {
+  it('name what the README tells users to use', () => {
+    expect(Object.keys(s.json.Outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'CredentialsSecretArn',
+      'DashboardName',
+      'GlueDatabaseName',
+      'KmsKeyArn',
+      'OutputBucketName',
+      'StateMachineArn',
+    ]);
+    expect(s.json.Outputs.CredentialsSecretArn.Value).toEqual({ Ref: secretId });
   });
 });
