@@ -1,0 +1,99 @@
+/**
+ * Two runs of one flow at once: exactly one commits, the other fails fast naming the holder, and the failed one
+ * leaves the winner's lease alone. Resume across invocations: a zero time budget makes every extract invocation read
+ * one page and hand a continuation to the next; the output equals an uninterrupted run's, and the continuations that
+ * travel between invocations stay small.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFlow } from '../../../../lambdas/flow/runner/run-flow.js';
+import { LeaseHeldError } from '../../../../lambdas/flow/state/errors.js';
+import type { Sandbox } from '../../../../sandbox/index.js';
+import { committedRuns, frozenSandbox, type Harness, harness, idsOf, testConfig } from './harness.js';
+
+const FULL = { name: 'users-full', object: 'User', mode: 'full', slicing: { count: 2, concurrency: 2 } };
+
+let sandbox: Sandbox;
+const hs: Harness[] = [];
+beforeAll(async () => {
+  sandbox = await frozenSandbox({ users: 250 });
+});
+afterAll(async () => {
+  await sandbox.close();
+  for (const h of hs) h.cleanup();
+});
+const fresh = () => {
+  const h = harness(sandbox, testConfig([FULL]));
+  hs.push(h);
+  return h;
+};
+const allIds = () => [...sandbox.org.all('users')].map((u) => String(u.id)).sort();
+
+describe('concurrent runs of one flow', () => {
+  it('one commits; the other fails fast with a message naming the holder, and emits Run Failed', async () => {
+    const h = fresh();
+    const deps = h.deps({ pageLimit: 50 });
+    const outcomes = await Promise.allSettled([
+      runFlow('users-full', { kind: 'manual', runId: '20260102T000000Z-aaaaaa' }, deps),
+      runFlow('users-full', { kind: 'manual', runId: '20260102T000000Z-bbbbbb' }, deps),
+    ]);
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const winner = won[0]?.status === 'fulfilled' ? won[0].value.planned.run.runId : '';
+    const error = lost[0]?.reason as LeaseHeldError;
+    expect(error).toBeInstanceOf(LeaseHeldError);
+    expect(error.message).toContain(`Flow "users-full" is already running: run ${winner} holds its lease`);
+    const runs = await committedRuns(h.dir, 'User');
+    expect(runs.map((r) => r.runId)).toEqual([winner]);
+    expect(idsOf(runs[0]?.records ?? [])).toEqual(allIds());
+    expect(deps.events.ofKind('failed').map((e) => e.error.name)).toEqual(['LeaseHeldError']);
+    expect(deps.events.ofKind('completed').map((e) => e.runId)).toEqual([winner]);
+    expect((await h.state.getLease('users-full'))?.released).toBe(true);
+  });
+
+  it('a run that lost its lease mid-run cannot commit (LeaseLostError), and the new holder is untouched', async () => {
+    const h = fresh();
+    let stolen = false;
+    const deps = h.deps({
+      pageLimit: 50,
+      leaseTtlMs: 10_000,
+      onProgress: () => {
+        if (stolen) return;
+        stolen = true;
+        // The first run stalls past its lease; another run takes the flow over.
+        sandbox.clock.advance(11_000);
+        void h.state.acquireLease('users-full', '20260102T000000Z-thief1', 60_000, sandbox.clock.now());
+      },
+    });
+    await expect(runFlow('users-full', { kind: 'manual' }, deps)).rejects.toThrow(/no longer holds the flow's lease/);
+    expect(await committedRuns(h.dir, 'User')).toEqual([]);
+    const lease = await h.state.getLease('users-full');
+    expect(lease?.runId).toBe('20260102T000000Z-thief1');
+    expect(lease?.released).toBe(false);
+    expect((await h.state.getFlowState('users-full'))?.state.watermark ?? null).toBeNull();
+  });
+});
+
+describe('resume across invocations', () => {
+  it('a zero time budget (one page per invocation) gives the same output as one long invocation', async () => {
+    const once = fresh();
+    await runFlow('users-full', { kind: 'manual' }, once.deps({ pageLimit: 20 }));
+    const many = fresh();
+    const result = await runFlow('users-full', { kind: 'manual' }, many.deps({ pageLimit: 20 }), { taskBudgetMs: 0 });
+    const invocations = result.results.map((r) => r.continuation.invocations);
+    expect(invocations.reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+    for (const r of result.results) expect(r.continuation.invocations).toBe(r.continuation.counts.pages);
+    const a = (await committedRuns(once.dir, 'User')).flatMap((r) => r.records);
+    const b = (await committedRuns(many.dir, 'User')).flatMap((r) => r.records);
+    expect(idsOf(b)).toEqual(allIds());
+    expect(b.sort((x, y) => String(x.id).localeCompare(String(y.id)))).toEqual(
+      a.sort((x, y) => String(x.id).localeCompare(String(y.id))),
+    );
+    // Each invocation finished a file; the manifest lists all of them, in key order.
+    const manifest = (await committedRuns(many.dir, 'User'))[0]?.manifest;
+    expect(manifest?.files.length).toBeGreaterThan(10);
+    expect(manifest?.totals.records).toBe(allIds().length);
+    for (const r of result.results) expect(JSON.stringify(r).length).toBeLessThan(4096);
+  });
+});
