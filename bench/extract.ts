@@ -220,7 +220,7 @@ if (limitedSeconds > 0) {
       complete: result.complete,
       requests: stats.requests,
       http429: stats.rateLimited + stats.concurrencyRejected,
-      perMinute: perMinute.slice(0, Math.max(fullMinutes, 1)),
+      perMinute: perMinute.slice(0, fullMinutes),
       averagePerMinute: round(stats.requests / (result.ms / 60_000), 1),
       steady429,
       waitsMs: result.waitsMs,

@@ -20,8 +20,8 @@ export function benchConfig(format: string, share: number): unknown {
     flows: [
       { name: 'users-full', object: 'User', mode: 'full' },
       // The runner slices full runs on `created` from 2009 to now; the sandbox's users are created in 2022–2025.
-      // Half-year slices give 8 slices holding data (like the extraction bench's 8), plus cheap empty ones.
-      { name: 'users-full-sliced', object: 'User', mode: 'full', slicing: { sliceHours: 4383, concurrency: 4 } },
+      // One-year slices: 4 hold data and run at once (concurrency 4), plus cheap empty ones (18 tasks in all).
+      { name: 'users-full-sliced', object: 'User', mode: 'full', slicing: { sliceHours: 8766, concurrency: 4 } },
     ],
   };
 }

@@ -105,7 +105,7 @@ export function renderExtract(report: ExtractReport): string {
           [
             [
               String(rl.allowedPerMinute),
-              rl.perMinute.join(', ') || 'n/a',
+              rl.perMinute.join(', ') || 'n/a (under a minute)',
               rl.averagePerMinute.toFixed(1),
               pct(ratio(steady ?? rl.averagePerMinute, rl.allowedPerMinute)),
               String(rl.http429),
