@@ -64,9 +64,11 @@ function parse<S extends z.ZodType>(schema: S, event: unknown): z.infer<S> {
 
 function contextKeys(context: ConnectorContext | null | undefined): Record<string, string> {
   const keys: Record<string, string> = {};
-  if (context?.flowName) keys.flowName = context.flowName;
-  if (context?.executionId) keys.executionId = context.executionId;
-  if (context?.connectorProfileLabel) keys.connectorProfileLabel = context.connectorProfileLabel;
+  // Read before validation: only plain non-empty strings become log keys.
+  for (const key of ['flowName', 'executionId', 'connectorProfileLabel'] as const) {
+    const value: unknown = context?.[key];
+    if (typeof value === 'string' && value !== '') keys[key] = value;
+  }
   return keys;
 }
 
@@ -95,7 +97,8 @@ export async function handleConnectorRequest(
       return session;
     };
     const response = await dispatch(type, event, deps, startedAt, open);
-    logger.info('AppFlow request served', { durationMs: deps.now() - startedAt });
+    const records = Array.isArray(response.records) ? { records: response.records.length } : {};
+    logger.info('AppFlow request served', { durationMs: deps.now() - startedAt, ...records });
     return response;
   } catch (err) {
     const current = session as Session | null;

@@ -51,16 +51,8 @@ export function toFieldDefinition(def: ObjectDef, field: FieldDef): FieldDefinit
     defaultValue: null,
     isPrimaryKey: field.column === def.primaryKey,
     isDeprecated: false,
-    constraints:
-      field.type === 'DateTime'
-        ? {
-            allowedLengthRange: null,
-            allowedValueRange: null,
-            allowedValues: null,
-            allowedValuesRegexPattern: null,
-            allowedDateFormat: "yyyy-MM-dd'T'HH:mm:ss.SSSX",
-          }
-        : null,
+    // No constraints: AppFlow reads Okta's ISO-8601 timestamps as they are; allowed values are not enforced.
+    constraints: null,
     readProperties: {
       // Query parameters (Application group_id / user_id) narrow the listing but are not record attributes.
       isRetrievable: !queryParameter,

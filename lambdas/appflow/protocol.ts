@@ -145,14 +145,6 @@ export interface Entity {
   readonly customProperties: Record<string, string> | null;
 }
 
-export interface FieldConstraints {
-  readonly allowedLengthRange: null;
-  readonly allowedValueRange: null;
-  readonly allowedValues: string[] | null;
-  readonly allowedValuesRegexPattern: null;
-  readonly allowedDateFormat: string | null;
-}
-
 export interface ReadProperties {
   readonly isRetrievable: boolean;
   readonly isNullable: boolean;
@@ -169,7 +161,8 @@ export interface FieldDefinition {
   readonly defaultValue: null;
   readonly isPrimaryKey: boolean;
   readonly isDeprecated: boolean;
-  readonly constraints: FieldConstraints | null;
+  /** Field constraints (allowedValues, …); okta-flow declares none. */
+  readonly constraints: null;
   readonly readProperties: ReadProperties;
   readonly writeProperties: null;
   readonly filterOperators: string[];

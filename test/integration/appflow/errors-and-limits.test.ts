@@ -40,6 +40,8 @@ describe('credentials', () => {
       },
     });
     expect(JSON.stringify(res)).not.toContain('not-the-token-123456');
+    expect(bad.logs.some((l) => l.includes('InvalidCredentials'))).toBe(true);
+    expect(bad.logs.join('\n')).not.toContain('not-the-token-123456');
   });
 
   it('an OAuth access token works as Bearer; once Okta rejects it the secret is read again (AppFlow refreshed it)', async () => {
@@ -56,6 +58,8 @@ describe('credentials', () => {
     const rejected = await connection.call(request);
     expect(rejected.errorDetails).toMatchObject({ errorCode: 'InvalidCredentials' });
     expect(JSON.stringify(rejected)).not.toContain(token);
+    expect(connection.logs.some((l) => l.includes('"executionId":"exec-1"'))).toBe(true);
+    expect(connection.logs.join('\n')).not.toContain(token);
     // AppFlow refreshes the token into the secret and retries: the connector must not serve the cached dead one.
     connection.setSecret(
       JSON.stringify({ accessToken: await accessToken(sandbox, ['okta.users.read', 'okta.schemas.read']) }),

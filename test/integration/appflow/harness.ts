@@ -4,11 +4,11 @@
  */
 import {
   type ConnectorDeps,
+  type ConnectorLogger,
   type ConnectorResponse,
   DEFAULT_LIMITS,
   handleConnectorRequest,
   SecretCache,
-  silentLogger,
   ttlDefinitionCache,
 } from '../../../lambdas/appflow/index.js';
 import { buildAuthorizationUrl, createPkce, exchangeAuthorizationCode } from '../../../lambdas/okta/auth/index.js';
@@ -33,6 +33,8 @@ export async function startOrg(options: SandboxOptions = {}): Promise<Sandbox> {
 
 export interface Connection {
   readonly deps: ConnectorDeps;
+  /** Every log line the connector wrote, serialized (to check no secret ever appears). */
+  readonly logs: string[];
   /** How many times the secret was read (the cache in front of it). */
   secretReads(): number;
   setSecret(json: string): void;
@@ -43,6 +45,12 @@ export interface Connection {
 export function connect(sandbox: Sandbox, overrides: Partial<ConnectorDeps> = {}, secret?: string): Connection {
   let value = secret ?? JSON.stringify({ apiKey: sandbox.apiToken });
   let reads = 0;
+  const logs: string[] = [];
+  const logger = (keys: Record<string, string>): ConnectorLogger => {
+    const line = (level: string) => (message: string, extra?: Record<string, unknown>) =>
+      logs.push(JSON.stringify({ level, message, ...keys, ...extra }));
+    return { info: line('info'), warn: line('warn'), error: line('error'), child: (k) => logger({ ...keys, ...k }) };
+  };
   const deps: ConnectorDeps = {
     secrets: new SecretCache(async () => {
       reads++;
@@ -51,7 +59,7 @@ export function connect(sandbox: Sandbox, overrides: Partial<ConnectorDeps> = {}
     definitions: ttlDefinitionCache(),
     clientOptions: { allowLoopback: true },
     now: Date.now,
-    logger: silentLogger,
+    logger: logger({}),
     limits: DEFAULT_LIMITS,
     ...overrides,
   };
@@ -66,6 +74,7 @@ export function connect(sandbox: Sandbox, overrides: Partial<ConnectorDeps> = {}
   });
   return {
     deps,
+    logs,
     secretReads: () => reads,
     setSecret: (json) => {
       value = json;

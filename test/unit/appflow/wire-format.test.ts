@@ -274,6 +274,8 @@ describe('DescribeEntityRequest', () => {
         ].sort(),
       );
       expect(f.writeProperties).toBeNull();
+      expect(f.constraints).toBeNull();
+      expect(f.defaultValue).toBeNull();
       expect(f.filterOperators as string[]).not.toContain('IN');
       expect(f.isPrimaryKey).toBe(f.fieldName === 'id');
     }
