@@ -1,0 +1,117 @@
+/**
+ * End to end through the real CLI process: `okta-flow run <flow> --sandbox --out <tmp>` writes a manifest and the
+ * files it lists (Parquet by the example config), state beside them; a second run of the same --out is incremental;
+ * `validate` of a bad config exits 1 with the path and what is wrong; `describe --json` prints the catalog.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { listCommittedRuns, readManifest } from '../../lambdas/output/manifest.js';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+const CLI = join(process.cwd(), 'bin', 'okta-flow.ts');
+const dir = mkdtempSync(join(tmpdir(), 'okta-flow-e2e-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(args: string[]) {
+  const out = spawnSync(TSX, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+describe('okta-flow CLI', () => {
+  it('run --sandbox writes a committed run: manifest last, listed files present with their checksums', async () => {
+    const out = join(dir, 'out');
+    const first = cli([
+      'run',
+      'groups-daily',
+      'users-hourly',
+      '--sandbox',
+      '--sandbox-users',
+      '300',
+      '--out',
+      out,
+      '--no-progress',
+    ]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/users-hourly\s+User\s+committed\s+incremental/);
+    expect(first.stdout).toMatch(/groups-daily\s+Group\s+committed\s+full/);
+    const target = { kind: 'local' as const, rootDir: out };
+    for (const object of ['User', 'Group']) {
+      const runs = await listCommittedRuns(target, 'okta', object);
+      expect(runs).toHaveLength(1);
+      const manifest = await readManifest(target, runs[0]?.keyPrefix ?? '');
+      expect(manifest?.format).toBe('parquet');
+      expect(manifest?.totals.records).toBeGreaterThan(0);
+      expect(first.stdout).toContain(join(out, runs[0]?.manifestKey ?? ''));
+      for (const file of manifest?.files ?? []) {
+        const bytes = readFileSync(join(out, file.key));
+        expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
+      }
+    }
+    const state = JSON.parse(readFileSync(join(out, '_state', 'flows', 'users-hourly', 'state.json'), 'utf8'));
+    expect(state.watermark).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    // A new sandbox process is a new org with the same seed; the state says where the last run stopped.
+    const second = cli(['run', 'users-hourly', '--sandbox', '--sandbox-users', '300', '--out', out, '--no-progress']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/users-hourly\s+User\s+committed\s+incremental\s+\S+ → \S+\s+\d+/);
+    expect(await listCommittedRuns(target, 'okta', 'User')).toHaveLength(2);
+  });
+
+  it('run with a window override that is not a date fails with the run-input message, exit 1', () => {
+    const r = cli([
+      'run',
+      'users-hourly',
+      '--sandbox',
+      '--sandbox-users',
+      '10',
+      '--out',
+      join(dir, 'bad'),
+      '--from',
+      'yesterday',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"yesterday" is not an ISO-8601 date-time');
+  });
+
+  it('validate: a bad config exits 1 naming the path and the problem', () => {
+    const path = join(dir, 'bad.json');
+    writeFileSync(
+      path,
+      JSON.stringify({
+        okta: { domain: 'evil.example.com', credentialsSecret: 'x' },
+        output: { bucket: { create: true } },
+        flows: [],
+      }),
+    );
+    const r = cli(['validate', '--config', path]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('okta.domain');
+    expect(r.stderr).toContain('is not an Okta domain');
+    expect(r.stderr).toContain('flows');
+  });
+
+  it('validate: the example config is valid', () => {
+    const r = cli(['validate', '--config', 'examples/okta-flow.config.json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid — 5 flow(s)');
+  });
+
+  it('describe --json prints the object catalog', () => {
+    const r = cli(['describe', 'User', '--json']);
+    expect(r.code).toBe(0);
+    const described = JSON.parse(r.stdout) as { object: string; cursorField: string; fields: { column: string }[] };
+    expect(described.object).toBe('User');
+    expect(described.cursorField).toBe('last_updated');
+    expect(described.fields.map((f) => f.column)).toContain('last_updated');
+  });
+});
