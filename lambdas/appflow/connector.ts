@@ -160,7 +160,9 @@ async function dispatch(
         return ok({});
       }
       const session = await open(req.connectorRuntimeSettings, req.credentials);
-      await session.client.getJson(CREDENTIALS_PROBE_PATH, { signal: AbortSignal.timeout(deps.limits.hardBudgetMs) });
+      await session.client.getJson(CREDENTIALS_PROBE_PATH, {
+        signal: AbortSignal.timeout(deps.limits.metadataBudgetMs),
+      });
       return ok({});
     }
     case 'ListEntitiesRequest': {
@@ -176,7 +178,7 @@ async function dispatch(
     case 'DescribeEntityRequest': {
       const req = parse(describeEntitySchema, event);
       const session = await open(req.connectorContext.connectorRuntimeSettings, req.connectorContext.credentials);
-      const def = await session.definition(req.entityIdentifier, AbortSignal.timeout(deps.limits.hardBudgetMs));
+      const def = await session.definition(req.entityIdentifier, AbortSignal.timeout(deps.limits.metadataBudgetMs));
       return ok({ entityDefinition: toEntityDefinition(def), cacheControl: METADATA_CACHE_CONTROL });
     }
     case 'QueryDataRequest': {

@@ -29,6 +29,8 @@ export interface ConnectorLimits {
   readonly softBudgetMs: number;
   /** Abort an Okta request still in flight at this point (default 25 s), leaving time to answer. */
   readonly hardBudgetMs: number;
+  /** Abort Okta requests of configuration/metadata calls (ValidateCredentials, DescribeEntity) after this (default 8 s of AppFlow's 10 s). */
+  readonly metadataBudgetMs: number;
   /** Stop filling a QueryData page at this many response bytes (default 5 MiB; AppFlow refuses 6 MB). */
   readonly maxResponseBytes: number;
   /** Hard ceiling for one response (default 6,000,000 bytes minus headroom): a single larger record is an error. */
@@ -38,6 +40,7 @@ export interface ConnectorLimits {
 export const DEFAULT_LIMITS: ConnectorLimits = {
   softBudgetMs: 20_000,
   hardBudgetMs: 25_000,
+  metadataBudgetMs: 8_000,
   maxResponseBytes: 5 * 1024 * 1024,
   hardResponseBytes: 5_900_000,
 };

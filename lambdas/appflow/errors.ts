@@ -98,9 +98,18 @@ export function toErrorDetails(err: unknown, context: ErrorMappingContext = {}):
     return details(code, message, code === 'RateLimitExceeded' ? DEFAULT_RETRY_AFTER_SECONDS : null);
   }
   if (err instanceof OktaNetworkError) {
-    return details(err.reason === 'timeout' ? 'RequestTimeout' : 'ServiceUnavailable', message);
+    const code =
+      err.reason === 'timeout' ? 'RequestTimeout' : err.reason === 'network' ? 'ServiceUnavailable' : 'ServerError';
+    return details(code, message);
   }
   if (err instanceof QueryTimeoutError) return details('RequestTimeout', message);
+  // A call's own time budget (AbortSignal.timeout) ran out while Okta was still answering.
+  if (err.name === 'TimeoutError') {
+    return details(
+      'RequestTimeout',
+      'Okta did not answer within the time AppFlow allows for this call; AppFlow will retry.',
+    );
+  }
   if (err instanceof OktaPaginationError || err instanceof RecordTooLargeError) return details('ServerError', message);
   return details('UnknownError', `${err.name}: ${message}`);
 }

@@ -189,6 +189,28 @@ describe('Okta failures', () => {
     });
   });
 
+  it.each([
+    ['reset', 'ServiceUnavailable'],
+    ['truncate', 'ServerError'],
+  ] as const)('a %s connection (after retries) is %s', async (kind, errorCode) => {
+    sandbox.faults.add({ pathPrefix: '/api/v1/groups', fault: { kind } });
+    const connection = connect(sandbox, {
+      clientOptions: { allowLoopback: true, maxRetries: 1, backoff: { baseMs: 1, capMs: 2 } },
+    });
+    const res = await connection.call(queryRequest(connection, 'Group'));
+    expect(res).toMatchObject({ isSuccess: false, errorDetails: { errorCode }, records: null });
+  });
+
+  it('ValidateCredentials slower than the metadata budget is RequestTimeout', async () => {
+    sandbox.faults.add({ pathPrefix: '/api/v1/users', fault: { kind: 'latency', ms: 1_000 } });
+    const connection = connect(sandbox, { limits: { ...DEFAULT_LIMITS, metadataBudgetMs: 200 } });
+    const res = await connection.call(validate());
+    expect(res).toEqual({
+      isSuccess: false,
+      errorDetails: { errorCode: 'RequestTimeout', errorMessage: expect.any(String), retryAfterSeconds: null },
+    });
+  });
+
   it('a transient 5xx is retried by the client and the page still arrives', async () => {
     sandbox.faults.add({ pathPrefix: '/api/v1/groups', times: 1, fault: { kind: 'status', status: 503 } });
     const connection = connect(sandbox, { clientOptions: { allowLoopback: true, backoff: { baseMs: 1, capMs: 2 } } });

@@ -41,6 +41,7 @@ describe('toErrorDetails', () => {
     [new OktaApiError(info(503)), 'ServerError'],
     [new OktaNetworkError({ method: 'GET', path: '/x', reason: 'timeout', attempts: 3 }), 'RequestTimeout'],
     [new OktaNetworkError({ method: 'GET', path: '/x', reason: 'network', attempts: 3 }), 'ServiceUnavailable'],
+    [new OktaNetworkError({ method: 'GET', path: '/x', reason: 'invalid-body', attempts: 3 }), 'ServerError'],
     [new OktaPaginationError({ reason: 'repeated-url', url: '/x', detail: 'loop' }), 'ServerError'],
     [new QueryTimeoutError('slow'), 'RequestTimeout'],
     [new ConnectorSecretError('gone', 'ResourceNotFoundError'), 'ResourceNotFoundError'],
@@ -61,6 +62,12 @@ describe('toErrorDetails', () => {
       retryAfterSeconds: 18,
     });
     expect(toErrorDetails(err).retryAfterSeconds).toBe(60);
+  });
+
+  it('a call budget running out (AbortSignal.timeout) is RequestTimeout', async () => {
+    const signal = AbortSignal.timeout(1);
+    await new Promise((resolve) => signal.addEventListener('abort', resolve));
+    expect(toErrorDetails(signal.reason).errorCode).toBe('RequestTimeout');
   });
 
   it('non-Error values are UnknownError', () => {
