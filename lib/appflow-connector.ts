@@ -53,6 +53,10 @@ export class AppFlowConnector extends Construct {
       // AppFlow waits at most 30 s per request; the handler answers within its own budget below that.
       timeout: Duration.seconds(30),
       memorySize: 1024,
+      // Custom (non-Okta-suffix) domains a connection's oktaDomain may name, as in okta.customDomains.
+      ...(props.config.okta.customDomains === undefined
+        ? {}
+        : { environment: { OKTA_CUSTOM_DOMAINS: props.config.okta.customDomains.join(',') } }),
     });
     // AppFlow stores each connection's credentials in a secret it names appflow!<account>-<label>-<profile>…
     this.function.addToRolePolicy(

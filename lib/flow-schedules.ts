@@ -1,6 +1,6 @@
 /**
  * One EventBridge Scheduler schedule per flow that has a schedule (a disabled flow gets a disabled schedule, ready to
- * switch on). Each sends `{"flow": "<name>"}` to the RunFlow state machine, retries delivery, and parks what it
+ * switch on). Each sends `{"flow": "<name>", "trigger": "schedule", "scheduledTime": …}` to the RunFlow state machine, retries delivery, and parks what it
  * could not deliver in an encrypted SQS dead-letter queue (alarmed). The shared role may only start RunFlow
  * executions (and send to the DLQ).
  */
@@ -67,7 +67,12 @@ export class FlowSchedules extends Construct {
         ),
         enabled: flow.enabled,
         target: new targets.StepFunctionsStartExecution(props.stateMachine, {
-          input: scheduler.ScheduleTargetInput.fromObject({ flow: flow.name }),
+          // The run input (lambdas/flow/events.ts): trigger and the tick's time, for the run event and logs.
+          input: scheduler.ScheduleTargetInput.fromObject({
+            flow: flow.name,
+            trigger: 'schedule',
+            scheduledTime: scheduler.ContextAttribute.scheduledTime,
+          }),
           role: this.role,
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 3,

@@ -7,7 +7,7 @@
  *         ExtractStep({run, task, continuation: null}) → {run, task, continuation, done}
  *         while !done: ExtractStep(previous output)
  *     → CommitRun({run, results})               → success
- *   any error → FailRun({run?, input, error: {Error, Cause}}) → Fail
+ *   any error → FailRun({run?, tasks?, input, error: {Error, Cause}}) → Fail
  *
  * Transient errors (Lambda service errors, throttling, the handlers' OktaRateLimitError and TransientError) are
  * retried with exponential backoff and jitter; anything else fails the run through FailRun, which aborts uploads,
@@ -21,8 +21,12 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag.js';
 
-/** Error names the handlers throw for conditions worth a retry (lambdas/okta/errors.ts, lambdas/flow/). */
-export const RETRYABLE_HANDLER_ERRORS = ['OktaRateLimitError', 'TransientError'] as const;
+/**
+ * Error names (Error.name) worth retrying the whole step for, after the Okta client's own retries gave up: Okta rate
+ * limits and network failures (lambdas/okta/errors.ts) and the agreed generic TransientError. Re-running a step is
+ * safe: it resumes from the continuation it was given. LeaseHeldError is NOT retried: a second run fails fast (ADR 1).
+ */
+export const RETRYABLE_HANDLER_ERRORS = ['OktaRateLimitError', 'OktaNetworkError', 'TransientError'] as const;
 export const RETRYABLE_LAMBDA_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
@@ -88,7 +92,8 @@ export class RunFlowStateMachine extends Construct {
       parameters: { 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
     }).next(failRun);
     const failWithRun = new sfn.Pass(this, 'FailedWithRun', {
-      parameters: { 'run.$': '$.run', 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
+      // tasks: so FailRun can abort every task's open multipart uploads.
+      parameters: { 'run.$': '$.run', 'tasks.$': '$.tasks', 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
     }).next(failRun);
     // FailRun's own failure still ends in the Fail state, with the ORIGINAL error preserved by the Pass states.
     failRun.addCatch(failed, { resultPath: '$.failRunError' });

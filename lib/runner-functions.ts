@@ -1,15 +1,18 @@
 /**
  * The four state-machine Lambdas (plan, extract, commit, fail), their environment and their permissions. Each
  * permission is granted right next to the environment variable naming the resource, and only to the functions whose
- * step needs it:
+ * step needs it (lambdas/flow/runner/: only extract talks to Okta; plan, commit and fail publish run events):
  *
  * | grant                                          | plan | extract | commit | fail |
  * | state (Get/Put/Delete <prefix>/_state/*)       |  ✓   |    ✓    |   ✓    |  ✓   |
  * | data read (Get <prefix>/*, List <prefix>/)     |  ✓   |    ✓    |   ✓    |  ✓   |
  * | data write (Put/Delete/AbortMPU <prefix>/*)    |      |    ✓    |   ✓    |  ✓   |
  * | KMS Encrypt/Decrypt/GenerateDataKey (data key) |  ✓   |    ✓    |   ✓    |  ✓   |
- * | secret read + PutSecretValue (token rotation)  |  ✓   |    ✓    |        |      |
+ * | secret read + PutSecretValue (token rotation)  |      |    ✓    |        |      |
  * | events:PutEvents on the default bus            |  ✓   |         |   ✓    |  ✓   |
+ *
+ * CREDENTIALS_SECRET_ARN is set on all four because the handlers share one environment schema; only extract may
+ * read the secret (the others never build an Okta client).
  */
 import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -70,7 +73,8 @@ export class RunnerFunctions extends Construct {
       this.grantKey(f);
     }
     for (const f of [this.extract, this.commit, this.fail]) this.grantDataWrite(f);
-    for (const f of [this.plan, this.extract]) this.grantSecret(f);
+    for (const f of this.all) f.addEnvironment('CREDENTIALS_SECRET_ARN', props.secretId);
+    this.grantSecret(this.extract);
     for (const f of [this.plan, this.commit, this.fail]) this.grantEvents(f);
   }
 
@@ -78,11 +82,15 @@ export class RunnerFunctions extends Construct {
     return this.props.bucket.arnForObjects(path);
   }
 
-  /** STATE_BUCKET / STATE_PREFIX: leases, watermarks, checkpoints (conditional writes need only Get/Put). */
+  /**
+   * STATE_BUCKET / STATE_PREFIX: leases, watermarks, checkpoints (conditional writes need only Get/Put). STATE_PREFIX
+   * is the output prefix the S3 state store puts `_state/` under (lambdas/flow/state/s3-state-store.ts), exactly as
+   * the CLI does with the config's prefix, so both see the same state.
+   */
   private grantState(f: OktaFlowFunction): void {
     const { bucket, prefix } = this.props;
     f.addEnvironment('STATE_BUCKET', bucket.bucketName);
-    f.addEnvironment('STATE_PREFIX', `${prefix}/_state`);
+    f.addEnvironment('STATE_PREFIX', prefix);
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'RunState',
@@ -150,8 +158,7 @@ export class RunnerFunctions extends Construct {
 
   /** CREDENTIALS_SECRET_ARN: read the credentials; PutSecretValue only to persist a rotated OAuth refresh token. */
   private grantSecret(f: OktaFlowFunction): void {
-    const { secret, secretId } = this.props;
-    f.addEnvironment('CREDENTIALS_SECRET_ARN', secretId);
+    const { secret } = this.props;
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadCredentials',

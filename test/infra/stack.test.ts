@@ -3,6 +3,7 @@
  * encryption settings, each IAM statement, and the cdk-nag gate.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseRunInput } from '../../lambdas/flow/events.js';
 import { getObjectDef } from '../../lambdas/okta/catalog/index.js';
 import {
   asArray,
@@ -170,7 +171,8 @@ describe('Lambda functions', () => {
         POWERTOOLS_SERVICE_NAME: 'okta-flow',
         POWERTOOLS_METRICS_NAMESPACE: 'OktaFlow',
         STATE_BUCKET: { Ref: bucketId },
-        STATE_PREFIX: 'okta/_state',
+        STATE_PREFIX: 'okta',
+        CREDENTIALS_SECRET_ARN: { Ref: secretId },
         OUTPUT_BUCKET: { Ref: bucketId },
         KMS_KEY_ARN: keyArn(),
       });
@@ -198,13 +200,10 @@ describe('Lambda functions', () => {
     expect(runtime.output.compression).toBe('snappy');
   });
 
-  it('only plan and extract get the secret; plan, commit and fail publish run events', () => {
+  it('plan, commit and fail publish run events; extract does not', () => {
     const env = (name: string) => lambdaFunction(name).Environment.Variables;
-    expect(env('RunnerPlanRun').CREDENTIALS_SECRET_ARN).toEqual({ Ref: secretId });
-    expect(env('RunnerExtractStep').CREDENTIALS_SECRET_ARN).toEqual({ Ref: secretId });
-    expect(env('RunnerCommitRun').CREDENTIALS_SECRET_ARN).toBeUndefined();
-    expect(env('RunnerFailRun').CREDENTIALS_SECRET_ARN).toBeUndefined();
-    expect(env('RunnerPlanRun').EVENT_BUS_NAME).toBe('default');
+    for (const fn of ['RunnerPlanRun', 'RunnerCommitRun', 'RunnerFailRun'])
+      expect(env(fn).EVENT_BUS_NAME).toBe('default');
     expect(env('RunnerExtractStep').EVENT_BUS_NAME).toBeUndefined();
   });
 });
@@ -260,19 +259,9 @@ describe('IAM statements', () => {
     ],
   ];
 
-  it('PlanRun: state, read data, key, credentials (read + rotation), run events', () => {
+  it('PlanRun: state, read data, key, run events; never the credentials', () => {
     const statements = roleStatements(s.json, 'RunnerPlanRunRole');
-    expect(summarize(statements)).toEqual([
-      xray,
-      logWrite('RunnerPlanRun'),
-      state(),
-      list(),
-      read(),
-      key(),
-      secretRead(),
-      secretWrite(),
-      events,
-    ]);
+    expect(summarize(statements)).toEqual([xray, logWrite('RunnerPlanRun'), state(), list(), read(), key(), events]);
     expect(statements.find((st) => st.Sid === 'ListOutputPrefix').Condition).toEqual({
       StringLike: { 's3:prefix': ['okta/*'] },
     });
@@ -446,6 +435,7 @@ describe('RunFlow state machine', () => {
     expect(def.States.FailedBeforePlan.Parameters).toEqual({ 'input.$': '$$.Execution.Input', 'error.$': '$.error' });
     expect(def.States.FailedWithRun.Parameters).toEqual({
       'run.$': '$.run',
+      'tasks.$': '$.tasks',
       'input.$': '$$.Execution.Input',
       'error.$': '$.error',
     });
@@ -484,6 +474,13 @@ describe('schedules', () => {
     ]);
     const dlq = logicalId(s.json, 'AWS::SQS::Queue');
     for (const p of schedules) {
+      expect(JSON.parse(p.Target.Input)).toMatchObject({
+        trigger: 'schedule',
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+      });
+      // What PlanRun receives once Scheduler fills in the tick's time is a valid run input.
+      const delivered = p.Target.Input.replace('<aws.scheduler.scheduled-time>', '2026-01-01T02:00:00Z');
+      expect(parseRunInput(JSON.parse(delivered))).toMatchObject({ trigger: 'schedule' });
       expect(p.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 });
       expect(p.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } });
     }

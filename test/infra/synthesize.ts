@@ -14,7 +14,6 @@ import type { IConstruct } from 'constructs';
 import { type Config, parseConfig } from '../../lambdas/flow/config/index.js';
 import { OktaFlowStack } from '../../lib/okta-flow-stack.js';
 
-export const FIXTURE_HANDLERS = fileURLToPath(new URL('./fixtures/handlers', import.meta.url));
 export const EXAMPLE_CONFIG_FILE = fileURLToPath(new URL('../../examples/okta-flow.config.json', import.meta.url));
 
 export function exampleConfigJson(): Record<string, unknown> {
@@ -39,7 +38,8 @@ export function synthesize(raw: unknown): Synthesized {
   const config = parseConfig(raw, 'test config');
   const outdir = mkdtempSync(join(tmpdir(), 'okta-flow-cdk-'));
   const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new OktaFlowStack(app, config.stack.name, { config, handlersDir: FIXTURE_HANDLERS });
+  // The real handler entry files (lambdas/handlers/): they must exist, though bundling is skipped.
+  const stack = new OktaFlowStack(app, config.stack.name, { config });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws with the report when any finding is not acknowledged.
   const assembly = app.synth();
