@@ -8,7 +8,7 @@
  * | data read (Get <prefix>/*, List <prefix>/)     |  ✓   |    ✓    |   ✓    |  ✓   |
  * | data write (Put/Delete/AbortMPU <prefix>/*)    |      |    ✓    |   ✓    |  ✓   |
  * | KMS Encrypt/Decrypt/GenerateDataKey (data key) |  ✓   |    ✓    |   ✓    |  ✓   |
- * | secret read + PutSecretValue (token rotation)  |      |    ✓    |        |      |
+ * | secret read; write for refresh-token rotation  |      |    ✓    |        |      |
  * | events:PutEvents on the default bus            |  ✓   |         |   ✓    |  ✓   |
  *
  * CREDENTIALS_SECRET_ARN is set on all four because the handlers share one environment schema; only extract may
@@ -156,20 +156,22 @@ export class RunnerFunctions extends Construct {
     );
   }
 
-  /** CREDENTIALS_SECRET_ARN: read the credentials; PutSecretValue only to persist a rotated OAuth refresh token. */
+  /** CREDENTIALS_SECRET_ARN: read the credentials; write only to persist a rotated OAuth refresh token. */
   private grantSecret(f: OktaFlowFunction): void {
     const { secret } = this.props;
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ReadCredentials',
-        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        actions: ['secretsmanager:GetSecretValue'],
         resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
       }),
     );
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'PersistRotatedRefreshToken',
-        actions: ['secretsmanager:PutSecretValue'],
+        // Compare-and-swap of a rotated refresh token: stage a new version, then move AWSCURRENT to it
+        // (lambdas/okta/auth/secret-stores.ts).
+        actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
         resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
       }),
     );

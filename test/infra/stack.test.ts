@@ -232,12 +232,12 @@ describe('IAM statements', () => {
     ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
     [bucketObjects('okta/*')],
   ];
-  const secretRead = () => [
-    'ReadCredentials',
-    ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+  const secretRead = () => ['ReadCredentials', ['secretsmanager:GetSecretValue'], [{ Ref: secretId }]];
+  const secretWrite = () => [
+    'PersistRotatedRefreshToken',
+    ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
     [{ Ref: secretId }],
   ];
-  const secretWrite = () => ['PersistRotatedRefreshToken', ['secretsmanager:PutSecretValue'], [{ Ref: secretId }]];
   const events = [
     'RunEvents',
     ['events:PutEvents'],
