@@ -17,6 +17,7 @@ import {
   type CrashPoint,
   type ExtractStepResult,
   type RunnerDeps,
+  type TaskContinuation,
 } from '../../../../lambdas/flow/runner/types.js';
 import type { Sandbox } from '../../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS } from '../../../../sandbox/org/index.js';
@@ -114,9 +115,11 @@ async function stepwise(deps: RunnerDeps, retryDeps: RunnerDeps): Promise<void> 
   for (const task of tasks) {
     let result: ExtractStepResult | null = null;
     while (result === null || !result.done) {
-      const continuation = result?.continuation ?? null;
+      const continuation: TaskContinuation | null = result?.continuation ?? null;
       // A tiny budget: every invocation reads one page, so crashes land between invocations too.
-      result = await retry((d) => runExtractTask({ run, task, continuation, deadline: d.clock() }, d));
+      result = await retry(
+        (d): Promise<ExtractStepResult> => runExtractTask({ run, task, continuation, deadline: d.clock() }, d),
+      );
     }
     results.push(result);
   }
