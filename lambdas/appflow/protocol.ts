@@ -107,7 +107,7 @@ export const queryDataSchema = z.looseObject({
   selectedFieldNames: fieldNames,
   filterExpression: z.string().nullish(),
   nextToken: z.string().nullish(),
-  maxResults: z.number().int().positive().nullish(),
+  maxResults: z.number().int().nullish(),
 });
 export type QueryDataRequest = z.infer<typeof queryDataSchema>;
 

@@ -67,7 +67,8 @@ export async function queryData(
   }
   if (limit !== null && start.emitted >= limit) return { records: [], nextToken: null };
 
-  const maxResults = request.maxResults ?? DEFAULT_MAX_RESULTS;
+  // Absent or non-positive: AppFlow's default page size.
+  const maxResults = request.maxResults != null && request.maxResults > 0 ? request.maxResults : DEFAULT_MAX_RESULTS;
   const quota = limit === null ? maxResults : Math.min(maxResults, limit - start.emitted);
   const limitEndsHere = limit !== null && limit - start.emitted <= maxResults;
   const pageLimit = def.pageLimit === null ? undefined : Math.max(1, Math.min(def.pageLimit, quota));
