@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/extract.ts [--users 100000[,1000000]] [--variants plain,sdk,sequential,sliced]
  *     [--slices 8] [--concurrency 4] [--cap-seconds 300] [--rate-limited-seconds 120] [--rate-limited-users 200000]
- *     [--rate-limit 600] [--share 0.5] [--seed 42] [--no-save]
+ *     [--rate-limit 600] [--share 0.5] [--seed 42] [--repeat 1] [--latency-ms 150] [--latency-users 20000] [--no-save]
  *
  * Variants (each in its own process, bench/extract-worker.ts, so each peak RSS is its own):
  * - plain: fetch + Link + JSON.parse, nothing else: the ceiling.
@@ -14,6 +14,10 @@
  * The sandbox runs with rate limits off (it advertises an unlimited bucket). Requests are counted by the sandbox
  * (`/__sandbox/stats`). Then a rate-limited run: a fresh sandbox with a users bucket of `--rate-limit`/min, the
  * sliced extraction at `--share` of it, for `--rate-limited-seconds`: requests per minute achieved vs allowed, 429s.
+ * Then once more on `--latency-users` with `--latency-ms` added to every users page (the sandbox's latency fault):
+ * on loopback the sandbox answers in milliseconds, Okta in hundreds, and concurrency pays off only against latency
+ * (0 = skip).
+ * With --repeat N each variant runs N times (rounds interleave the variants) and the best run is reported.
  * Writes bench/results/extract-*.json and prints markdown tables.
  */
 import { parseArgs } from 'node:util';
@@ -46,6 +50,9 @@ const { values } = parseArgs({
     'rate-limit': { type: 'string', default: '600' },
     share: { type: 'string', default: '0.5' },
     seed: { type: 'string', default: '42' },
+    repeat: { type: 'string', default: '1' },
+    'latency-ms': { type: 'string', default: '150' },
+    'latency-users': { type: 'string', default: '20000' },
     'no-save': { type: 'boolean', default: false },
   },
 });
@@ -65,7 +72,10 @@ const limitedUsers = count(values['rate-limited-users']);
 const bucketLimit = count(values['rate-limit']);
 const share = Number(values.share);
 const seed = count(values.seed);
-for (const n of [...sizes, slices, concurrency, limitedUsers, bucketLimit, seed]) {
+const repeat = count(values.repeat);
+const latencyMs = count(values['latency-ms']);
+const latencyUsers = count(values['latency-users']);
+for (const n of [...sizes, slices, concurrency, limitedUsers, bucketLimit, seed, repeat, latencyMs, latencyUsers]) {
   if (!Number.isInteger(n) || n < 0) throw new Error(`expected whole numbers, got ${n}`);
 }
 if (!(capSeconds > 0) || !(limitedSeconds >= 0) || !(share > 0 && share <= 1)) {
@@ -151,9 +161,9 @@ async function runVariant(users: number, variant: Variant, sandbox: SandboxProce
   }
 }
 
-const runs: SizeRun[] = [];
-for (const users of sizes) {
-  console.error(`extract: sandbox with ${users.toLocaleString('en-US')} users (rate limits off)…`);
+async function runSize(users: number, latencyMs: number, rounds: number): Promise<SizeRun> {
+  const what = latencyMs > 0 ? `, ${latencyMs} ms added to every users page` : '';
+  console.error(`extract: sandbox with ${users.toLocaleString('en-US')} users (rate limits off${what})…`);
   const sandbox = await startSandboxProcess({ users, seed, args: ['--no-rate-limits'] });
   try {
     // Warm the sandbox (JIT, first pages) so the first variant is not the only one paying for it.
@@ -162,27 +172,50 @@ for (const users of sizes) {
       { Authorization: `SSWS ${sandbox.info.apiToken}`, Accept: 'application/json' },
       { maxPages: 20 },
     );
+    if (latencyMs > 0) {
+      // Okta answers a 200-user page in a few hundred ms; on loopback the sandbox answers in a few. The latency
+      // fault (a wall-clock wait before handling, not CPU) restores the wait that concurrency exists to overlap.
+      const response = await fetch(`${sandbox.info.baseUrl}/__sandbox/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ pathPrefix: '/api/v1/users', fault: { kind: 'latency', ms: latencyMs } }),
+      });
+      if (!response.ok) throw new Error(`could not add the latency fault: ${response.status} ${await response.text()}`);
+    }
     const results: VariantResult[] = [];
-    for (const variant of variants) {
-      console.error(`  ${variant}…`);
-      const r = await runVariant(users, variant, sandbox);
-      results.push(r);
-      if (r.error === undefined) {
-        console.error(
-          `  ${variant}: ${r.records} records in ${r.seconds} s (${r.recordsPerSecond}/s), peak RSS ${r.peakRssMiB} MiB${r.complete ? '' : ' — stopped at the cap'}`,
-        );
+    // Rounds interleave the variants, so a burst of load elsewhere does not hit one variant only.
+    const attempts: VariantResult[][] = variants.map(() => []);
+    for (let round = 1; round <= rounds; round++) {
+      for (const [i, variant] of variants.entries()) {
+        console.error(`  ${variant}${rounds > 1 ? ` (round ${round}/${rounds})` : ''}…`);
+        const r = await runVariant(users, variant, sandbox);
+        attempts[i]?.push(r);
+        if (r.error === undefined) {
+          console.error(
+            `  ${variant}: ${r.records} records in ${r.seconds} s (${r.recordsPerSecond}/s), peak RSS ${r.peakRssMiB} MiB${r.complete ? '' : ' — stopped at the cap'}`,
+          );
+        }
       }
     }
-    runs.push({
+    for (const tries of attempts) {
+      const ok = tries.filter((t) => t.error === undefined);
+      const best = (ok.length > 0 ? ok : tries).reduce((a, b) => (b.recordsPerSecond > a.recordsPerSecond ? b : a));
+      results.push({ ...best, attempts: tries.length, allRecordsPerSecond: tries.map((t) => t.recordsPerSecond) });
+    }
+    return {
       users,
+      latencyMs,
       sandboxStartSeconds: round(sandbox.startMs / 1000, 1),
       sandboxPeakRssMiB: mib(readProcMemory(sandbox.pid).hwmKiB),
       variants: results,
-    });
+    };
   } finally {
     await sandbox.stop();
   }
 }
+
+const runs: SizeRun[] = [];
+for (const users of sizes) runs.push(await runSize(users, 0, repeat));
+if (latencyMs > 0 && latencyUsers > 0) runs.push(await runSize(latencyUsers, latencyMs, 1));
 
 let rateLimited: RateLimitedRun | null = null;
 if (limitedSeconds > 0) {
@@ -253,7 +286,7 @@ if (limitedSeconds > 0) {
   }
 }
 
-const settings: ExtractSettings = { slices, concurrency, capSeconds, seed, pageLimit: 200 };
+const settings: ExtractSettings = { slices, concurrency, capSeconds, seed, pageLimit: 200, repeat };
 const report: ExtractReport = { machine: machineInfo(), settings, runs, rateLimited };
 const file = values['no-save'] ? null : writeResult('extract', { settings, runs, rateLimited });
 console.log(renderExtract(report));

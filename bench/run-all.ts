@@ -74,8 +74,10 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
           String(rateLimitedSeconds),
           '--rate-limited-users',
           String(quick ? 100_000 : 200_000),
+          '--repeat',
+          String(quick ? 2 : 1),
         ],
-        capSeconds: sizes.length * 4 * (extractCap + 30) + rateLimitedSeconds + 120,
+        capSeconds: sizes.length * 4 * (quick ? 2 : 1) * (extractCap + 30) + rateLimitedSeconds + 120,
       };
     case 'output':
       return {

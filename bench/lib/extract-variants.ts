@@ -42,10 +42,15 @@ export interface VariantResult {
   readonly peakRssMiB: number;
   readonly note: string;
   readonly error?: string;
+  /** With --repeat: how many runs, and each one's records/s (this result is the best). */
+  readonly attempts?: number;
+  readonly allRecordsPerSecond?: number[];
 }
 
 export interface SizeRun {
   readonly users: number;
+  /** Wall-clock ms the sandbox waited before answering each users page (0: none). Absent in older results. */
+  readonly latencyMs?: number;
   readonly sandboxStartSeconds: number;
   readonly sandboxPeakRssMiB: number;
   readonly variants: VariantResult[];
@@ -80,6 +85,8 @@ export interface ExtractSettings {
   readonly capSeconds: number;
   readonly seed: number;
   readonly pageLimit: number;
+  /** Runs per variant; the best is reported (absent in older results: 1). */
+  readonly repeat?: number;
 }
 
 /** What bench/results/extract-*.json holds (plus `benchmark`, `at`). */

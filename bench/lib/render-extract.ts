@@ -21,7 +21,10 @@ export function renderExtract(report: ExtractReport): string {
     const by = (v: string): VariantResult | undefined => run.variants.find((r) => r.variant === v && !r.error);
     const plain = by('plain');
     const sdk = by('sdk');
-    out.push(`#### ${run.users.toLocaleString('en-US')} users\n`);
+    const latency = run.latencyMs ?? 0;
+    out.push(
+      `#### ${run.users.toLocaleString('en-US')} users${latency > 0 ? `, ${latency} ms of latency per page (Okta-like)` : ''}\n`,
+    );
     out.push(
       markdownTable(
         [
@@ -74,7 +77,12 @@ export function renderExtract(report: ExtractReport): string {
     out.push(
       `Sandbox: started in ${run.sandboxStartSeconds} s, peak RSS ${run.sandboxPeakRssMiB} MiB. ` +
         `Sliced: ${settings.slices} slices on \`created\`, concurrency ${settings.concurrency}. ` +
-        `Each variant stops by itself after ${settings.capSeconds} s ("(cap)").\n`,
+        `Each variant stops by itself after ${settings.capSeconds} s ("(cap)")` +
+        ((settings.repeat ?? 1) > 1
+          ? `; best of ${settings.repeat} interleaved runs (all records/s: ${run.variants
+              .map((r) => `${r.variant} ${(r.allRecordsPerSecond ?? [r.recordsPerSecond]).join('/')}`)
+              .join(', ')}).\n`
+          : '.\n'),
     );
     if (targets.length > 0) out.push(`${targets.map((t) => `- ${t}`).join('\n')}\n`);
   }
