@@ -13,9 +13,12 @@ import { defaultFields, getObjectDef, isQueryParameterField, resolveField } from
 import type { FieldDef, ObjectDef, OktaObjectName } from '../lambdas/okta/catalog/types.js';
 import { glueStorageShape } from './glue-columns.js';
 
-/** Glue table name of an object: `User` → `user`, `UserType` → `user_type`. */
+/**
+ * Glue table name of an object, plural snake_case: `User` → `users`, `UserType` → `user_types`. Plural also keeps
+ * clear of SQL keywords (`user`, `group`) that Athena would make you quote.
+ */
 export function tableNameOf(object: OktaObjectName): string {
-  return object.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return `${object.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}s`;
 }
 
 /** Glue database name of a stack: lower-case letters, digits and underscores. */

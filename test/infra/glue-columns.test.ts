@@ -89,8 +89,9 @@ describe('nestedColumns', () => {
 
 describe('names and fields', () => {
   it('table and database names', () => {
-    expect(tableNameOf('UserType')).toBe('user_type');
-    expect(tableNameOf('Application')).toBe('application');
+    expect(tableNameOf('UserType')).toBe('user_types');
+    expect(tableNameOf('Application')).toBe('applications');
+    expect(tableNameOf('Group')).toBe('groups');
     expect(databaseNameOf('OktaFlow-Prod')).toBe('oktaflow_prod');
   });
 

@@ -499,7 +499,7 @@ describe('Glue', () => {
   it('a database and one table per object, partition projection on dt', () => {
     s.template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'oktaflow' } });
     const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name)).toEqual(['user', 'group', 'application', 'device', 'user_type']);
+    expect(tables.map((t) => t.Name)).toEqual(['users', 'groups', 'applications', 'devices', 'user_types']);
     const user = tables[0];
     expect(user.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
     expect(user.Parameters).toMatchObject({
@@ -516,7 +516,7 @@ describe('Glue', () => {
 
   it('columns come from the catalog with Athena types; a flow field list narrows the table', () => {
     const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
-    const app = tables.find((t) => t.Name === 'application');
+    const app = tables.find((t) => t.Name === 'applications');
     expect(app.StorageDescriptor.Columns.map((c: Json) => `${c.Name}:${c.Type}`)).toEqual([
       'id:string',
       'name:string',
@@ -526,7 +526,7 @@ describe('Glue', () => {
       'created:timestamp',
       'last_updated:timestamp',
     ]);
-    const user = tables.find((t) => t.Name === 'user');
+    const user = tables.find((t) => t.Name === 'users');
     const userDef = getObjectDef('User');
     expect(user.StorageDescriptor.Columns.length).toBeGreaterThan(20);
     expect(user.StorageDescriptor.Columns.every((c: Json) => userDef.fields.some((f) => f.column === c.Name))).toBe(
