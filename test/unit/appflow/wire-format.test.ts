@@ -374,6 +374,34 @@ describe('QueryDataRequest', () => {
     expect(JSON.stringify(lines)).not.toContain(API_KEY);
   });
 
+  it('ignores keys it does not know (entityDefinition echoed back, flow custom properties, future fields)', async () => {
+    const { deps } = setup();
+    const describe = await handleConnectorRequest(
+      { type: 'DescribeEntityRequest', entityIdentifier: 'User', connectorContext: context() },
+      deps,
+    );
+    const res = await handleConnectorRequest(
+      {
+        type: 'QueryDataRequest',
+        entityIdentifier: 'User',
+        connectorContext: {
+          ...context(),
+          connectorRuntimeSettings: { oktaDomain: 'acme.okta.com', someFlowProperty: 'x' },
+          entityDefinition: describe.entityDefinition,
+          somethingNew: { nested: true },
+        },
+        selectedFieldNames: ['id'],
+        filterExpression: null,
+        nextToken: null,
+        maxResults: 1000,
+        dataTransferApi: null,
+      },
+      deps,
+    );
+    expect(res.isSuccess).toBe(true);
+    expect((res.records as string[]).map((r) => JSON.parse(r))).toEqual(USERS.map((u) => ({ id: u.id })));
+  });
+
   it('fails with InvalidArgument and null keys on a bad filter', async () => {
     const res = await handleConnectorRequest(
       {
