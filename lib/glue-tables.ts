@@ -4,7 +4,7 @@
  * Athena lists that location as a prefix, so the run_id=… sub-folders below it are read too. Files whose names start
  * with "_" (the `_manifest.json` of each run) are ignored by Athena.
  */
-import { Stack } from 'aws-cdk-lib';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -59,6 +59,15 @@ export class GlueTables extends Construct {
     });
 
     const tables = new Map<OktaObjectName, glue.CfnTable>();
+    this.tables = tables;
+    if (config.output.encryption.clientSide) {
+      // Envelope-encrypted files are opaque to Athena: tables over them would only return errors.
+      Annotations.of(this).addWarningV2(
+        'okta-flow:glue-client-side',
+        'output.encryption.clientSide is on: Athena cannot read client-side encrypted files, so no Glue tables are created (decrypt with okta-flow before querying).',
+      );
+      return;
+    }
     const objects = [...new Set(config.flows.map((f) => f.object))];
     for (const object of objects) {
       const def = getObjectDef(object);
@@ -101,6 +110,5 @@ export class GlueTables extends Construct {
       table.addResourceDependency(this.database);
       tables.set(object, table);
     }
-    this.tables = tables;
   }
 }

@@ -154,7 +154,7 @@ describe('appflow section on created bucket, key and secret', () => {
   });
 });
 
-describe('imported bucket, key and secret (by name), with the appflow section', () => {
+describe('imported bucket, key and secret (by name), client-side encryption, with the appflow section', () => {
   const keyArn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   let s: Synthesized;
   beforeAll(() => {
@@ -162,7 +162,11 @@ describe('imported bucket, key and secret (by name), with the appflow section', 
     s = synthesize({
       ...example,
       okta: { ...example.okta, credentialsSecret: 'okta-flow/okta-credentials' },
-      output: { ...example.output, bucket: { name: 'acme-okta-exports' }, encryption: { kmsKey: { arn: keyArn } } },
+      output: {
+        ...example.output,
+        bucket: { name: 'acme-okta-exports' },
+        encryption: { kmsKey: { arn: keyArn }, clientSide: true },
+      },
       appflow: appflowSection,
     });
   });
@@ -201,6 +205,10 @@ describe('imported bucket, key and secret (by name), with the appflow section', 
       .map((m) => String(m.data));
     expect(warnings.some((w) => w.includes('bucket policy') && w.includes('appflow.amazonaws.com'))).toBe(true);
     expect(warnings.some((w) => w.includes('key policy') && w.includes('kms:GenerateDataKey'))).toBe(true);
+    // Client-side encryption is on in this variant: Athena could not read the files, so no tables.
+    expect(warnings.some((w) => w.includes('no Glue tables are created'))).toBe(true);
+    s.template.resourceCountIs('AWS::Glue::Table', 0);
+    s.template.resourceCountIs('AWS::Glue::Database', 1);
     s.template.resourceCountIs('AWS::S3::BucketPolicy', 0);
   });
 });
