@@ -16,9 +16,11 @@ const checkpointSchema = z.object({
   files: z.array(z.object({ key: z.string(), bytes: z.number(), records: z.number(), sha256: z.string() })),
   nextPartIndex: z.number().int().nonnegative(),
   done: z.boolean(),
+  /** Snapshot-diff flows: the id list of each invocation, by the part index it started at. */
+  idsFiles: z.array(z.object({ start: z.number().int().nonnegative(), key: z.string() })).default([]),
 });
 
-export type TaskCheckpoint = z.infer<typeof checkpointSchema>;
+export type TaskCheckpoint = z.input<typeof checkpointSchema>;
 
 export function checkpointRef(run: RunPlan, task: RunTask): CheckpointRef {
   return { flow: run.flow, runId: run.runId, slice: task.taskId };
@@ -38,7 +40,7 @@ export async function loadTaskFiles(
   run: RunPlan,
   task: RunTask,
   continuation: Pick<TaskContinuation, 'nextPartIndex'> | null,
-): Promise<{ files: FileEntry[]; version: string | null }> {
+): Promise<{ files: FileEntry[]; idsFiles: { start: number; key: string }[]; version: string | null }> {
   const stored = await state.getCheckpoint(checkpointRef(run, task));
   const nextPartIndex = continuation?.nextPartIndex ?? 0;
   if (stored === null) {
@@ -48,7 +50,7 @@ export async function loadTaskFiles(
           'from the state store. The run cannot be committed; start a new run.',
       );
     }
-    return { files: [], version: null };
+    return { files: [], idsFiles: [], version: null };
   }
   const parsed = checkpointSchema.safeParse(stored.checkpoint);
   if (!parsed.success) {
@@ -58,7 +60,9 @@ export async function loadTaskFiles(
   if (files.length !== new Set(files.map((f) => partIndexOf(f.key))).size) {
     throw new RunStateError(`Run ${run.runId} task ${task.taskId}: the checkpoint lists a part twice`);
   }
-  return { files, version: stored.version };
+  // An invocation that started at or past nextPartIndex crashed before handing over; its retry rewrites the list.
+  const idsFiles = parsed.data.idsFiles.filter((f) => f.start < nextPartIndex);
+  return { files, idsFiles, version: stored.version };
 }
 
 export async function saveTaskFiles(

@@ -6,12 +6,14 @@
  * whose watermark put already landed (the crash came later) is recognised by `lastRun.runId`.
  */
 import { buildManifest, writeManifest } from '../../output/manifest.js';
-import type { FileEntry } from '../../output/writer.js';
-import { TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
+import { storeFor } from '../../output/sinks/store.js';
+import { createOutputWriter, type FileEntry } from '../../output/writer.js';
+import { readIds, snapshotIdsKey, snapshotRoot, snapshotTombstones, writeIds } from '../deletes/snapshot-diff.js';
+import { TOMBSTONE_COLUMNS, type Tombstone } from '../deletes/system-log-deletes.js';
 import { formatInstant, type RunCompletedDetail, type RunCounts } from '../events.js';
 import type { FlowState } from '../state/flow-state.js';
 import { checkpointRef, loadTaskFiles } from './checkpoint.js';
-import { sumCounts } from './counts.js';
+import { addCounts, sumCounts } from './counts.js';
 import { RunStateError } from './errors.js';
 import { flowFilter, requestForRun } from './flow-request.js';
 import { holdLease } from './lease.js';
@@ -34,7 +36,7 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   if (unfinished.length > 0) {
     throw new RunStateError(`Run ${run.runId} cannot commit: tasks ${unfinished.join(', ')} are not finished`);
   }
-  const counts = sumCounts(results.map((r) => r.continuation.counts));
+  let counts = sumCounts(results.map((r) => r.continuation.counts));
   const stored = await deps.state.getFlowState(run.flow);
   const alreadyCommitted = stored?.state.lastRun?.runId === run.runId;
 
@@ -77,6 +79,19 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
         ),
       );
     }
+    let snapshot: FlowState['snapshot'];
+    if (run.deletesKeyPrefix !== null && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff') {
+      const diff = await commitSnapshotDiff(run, results, stored?.state.snapshot?.idsKey ?? null, deps);
+      counts = addCounts(counts, { deletes: diff.tombstones.length, files: diff.files.length });
+      manifests.push(
+        await writeManifest(
+          deps.target,
+          run.deletesKeyPrefix,
+          manifestFor(`${run.object}_deletes`, [...TOMBSTONE_COLUMNS], diff.files),
+        ),
+      );
+      snapshot = { runId: run.runId, committedAt: finishedAt, idsKey: diff.idsKey, count: diff.count };
+    }
     deps.crash?.('commit:between-manifests', {});
     const files = await collect('records');
     manifests.push(await writeManifest(deps.target, run.keyPrefix, manifestFor(run.object, request.columns, files)));
@@ -96,10 +111,18 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
         records: counts.records,
         manifestKeys: manifests,
       },
+      ...(snapshot !== undefined ? { snapshot } : {}),
     };
     // Conditional on the version read at plan time: if anything else wrote the state since, we must not commit.
     await deps.state.putFlowState(run.flow, next, run.stateVersion);
     deps.crash?.('commit:after-watermark', {});
+    if (snapshot !== undefined) {
+      // The per-invocation id lists and the superseded snapshot are no longer needed (best effort).
+      const store = storeFor(deps.target);
+      const stale = await store.listKeys(`${snapshotRoot(deps.config.output.prefix, run.flow)}/${run.runId}/`);
+      const superseded = stored?.state.snapshot?.idsKey;
+      await store.deleteKeys([...stale, ...(superseded ? [superseded] : [])]).catch(() => undefined);
+    }
   } else {
     manifests.push(...(stored?.state.lastRun?.manifestKeys ?? []));
     logger.info('run was already committed; finishing its commit');
@@ -135,4 +158,44 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   logger.info('run committed', { records: counts.records, deletes: counts.deletes, files: counts.files, durationMs });
   await deps.events.publish('completed', detail);
   return detail;
+}
+
+/**
+ * Snapshot diff at commit: this run's ids (from the invocations' id lists) against the previous snapshot's; the
+ * tombstones go to the run's deletes prefix, the sorted id list to where the next diff will find it (the state
+ * points to it only once the watermark put lands).
+ */
+async function commitSnapshotDiff(
+  run: RunPlan,
+  results: CommitInput['results'],
+  previousIdsKey: string | null,
+  deps: RunnerDeps,
+): Promise<{ tombstones: Tombstone[]; files: FileEntry[]; idsKey: string; count: number }> {
+  const current = new Set<string>();
+  for (const r of results.filter((x) => x.task.kind === 'records')) {
+    const { idsFiles } = await loadTaskFiles(deps.state, run, r.task, r.continuation);
+    for (const file of idsFiles) for (const id of await readIds(deps.target, file.key)) current.add(id);
+  }
+  const previous = previousIdsKey === null ? [] : await readIds(deps.target, previousIdsKey);
+  const tombstones = snapshotTombstones(run.object, previous, current, run.window.to);
+  const writer = createOutputWriter({
+    target: deps.target,
+    keyPrefix: run.deletesKeyPrefix ?? run.keyPrefix,
+    format: deps.config.output.format,
+    compression: deps.config.output.compression,
+    columns: TOMBSTONE_COLUMNS,
+    partLabel: 'deletes',
+    ...(deps.config.output.csvNull !== undefined ? { csvNull: deps.config.output.csvNull } : {}),
+    ...(deps.clientSideEncryption ? { clientSideEncryption: deps.clientSideEncryption } : {}),
+  });
+  try {
+    if (tombstones.length > 0) await writer.write(tombstones.map((t) => ({ ...t })));
+    const { files } = await writer.close();
+    const idsKey = snapshotIdsKey(deps.config.output.prefix, run.flow, run.runId);
+    await writeIds(deps.target, idsKey, [...current].sort());
+    return { tombstones, files, idsKey, count: current.size };
+  } catch (error) {
+    await writer.abort(error instanceof Error ? error.message : String(error)).catch(() => undefined);
+    throw error;
+  }
 }

@@ -44,8 +44,10 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);
     const prefix = deps.config.output.prefix;
-    const deletes =
+    const logDeletes =
       flow.deleteDetection === 'system-log' && plan.mode === 'incremental' && plan.window.from !== undefined;
+    const snapshotDiff = flow.deleteDetection === 'snapshot-diff' && plan.mode === 'full';
+    const deletes = logDeletes || snapshotDiff;
     const run: RunPlan = {
       v: 1,
       flow: flow.name,
@@ -68,7 +70,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       slice,
       partLabel: `t${String(i).padStart(2, '0')}`,
     }));
-    if (deletes) tasks.push({ taskId: 'deletes', kind: 'deletes', slice: null, partLabel: 'deletes' });
+    if (logDeletes) tasks.push({ taskId: 'deletes', kind: 'deletes', slice: null, partLabel: 'deletes' });
     logger.info('run planned', {
       mode: run.mode,
       from: run.window.from,

@@ -8,6 +8,7 @@ import { extract } from '../../okta/extract/extract.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
+import { invocationIdsKey, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
 import { emptyRunCounts, type RunCounts } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
@@ -38,7 +39,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   const { run, task } = input;
   const logger = deps.logger.child({ flow: run.flow, runId: run.runId, object: run.object, slice: task.taskId });
   await holdLease(run, deps);
-  const { files: kept, version } = await loadTaskFiles(deps.state, run, task, input.continuation);
+  const { files: kept, idsFiles, version } = await loadTaskFiles(deps.state, run, task, input.continuation);
   const live: Live = { records: 0, pages: 0, rateLimitWaitMs: 0, throttled: 0 };
   const observer: OktaClientObserver = {
     onRateLimitWait: ({ waitMs }) => {
@@ -84,6 +85,9 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       rateLimitWaitMs: (input.continuation?.counts.rateLimitWaitMs ?? 0) + live.rateLimitWaitMs,
     });
 
+  // Snapshot-diff flows remember every id a full run reads (see deletes/snapshot-diff.ts).
+  const ids: string[] | null =
+    task.kind === 'records' && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff' ? [] : null;
   let okta = input.continuation?.okta ?? null;
   let done = false;
   try {
@@ -104,6 +108,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         { api, plan: planQuery, ...(input.signal ? { signal: input.signal } : {}) },
       )) {
         await writer.write(page.records);
+        if (ids !== null) for (const record of page.records) ids.push(String(record[request.def.primaryKey]));
         live.records += page.records.length;
         live.pages += 1;
         okta = page.continuation;
@@ -122,8 +127,20 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     const closed = await writer.close();
     deps.crash?.('extract:after-file', { taskId: task.taskId });
     const files = [...kept, ...closed.files.filter((f) => !kept.some((k) => k.key === f.key))];
+    const idsKept = idsFiles.filter((f) => f.start !== startPartIndex);
+    if (ids !== null) {
+      const key = invocationIdsKey(deps.config.output.prefix, run.flow, run.runId, task.taskId, startPartIndex);
+      await writeIds(deps.target, key, ids);
+      idsKept.push({ start: startPartIndex, key });
+    }
     deps.crash?.('extract:before-checkpoint', { taskId: task.taskId });
-    await saveTaskFiles(deps.state, run, task, { v: 1, files, nextPartIndex: closed.nextPartIndex, done }, version);
+    await saveTaskFiles(
+      deps.state,
+      run,
+      task,
+      { v: 1, files, nextPartIndex: closed.nextPartIndex, done, idsFiles: idsKept },
+      version,
+    );
     deps.crash?.('extract:after-checkpoint', { taskId: task.taskId });
     const stepCounts: Partial<RunCounts> = {
       ...(task.kind === 'deletes' ? { deletes: live.records } : { records: live.records }),
