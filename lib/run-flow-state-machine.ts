@@ -4,7 +4,7 @@
  *   input {flow, from?, to?, fullResync?}
  *     → PlanRun(input)                          → {run, tasks: [{taskId, …}]}
  *     → Map over tasks (bounded concurrency):
- *         ExtractStep({run, task, continuation: null}) → {run, task, continuation, done}
+ *         ExtractStep({run, task})  (continuation absent = null) → {run, task, continuation, done}
  *         while !done: ExtractStep(previous output)
  *     → CommitRun({run, results})               → success
  *   any error → FailRun({run?, tasks?, input, error: {Error, Cause}}) → Fail
@@ -111,12 +111,9 @@ export class RunFlowStateMachine extends Construct {
     const map = new sfn.Map(this, 'ExtractTasks', {
       itemsPath: '$.tasks',
       maxConcurrency: props.maxConcurrency,
-      // CDK drops literal nulls from ItemSelector; the intrinsic yields the null the contract names.
-      itemSelector: {
-        'run.$': '$.run',
-        'task.$': '$$.Map.Item.Value',
-        'continuation.$': "States.StringToJson('null')",
-      },
+      // No `continuation` key: CDK drops literal nulls from ItemSelector, and ExtractStep reads an absent
+      // continuation as null (lambdas/flow/runner/step-events.ts), i.e. "start the slice".
+      itemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },
       resultPath: '$.results',
     });
     map.itemProcessor(extract);

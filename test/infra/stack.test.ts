@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunInput } from '../../lambdas/flow/events.js';
+import { extractStepEventSchema } from '../../lambdas/flow/runner/step-events.js';
 import { getObjectDef } from '../../lambdas/okta/catalog/index.js';
 import {
   asArray,
@@ -374,16 +375,16 @@ describe('RunFlow state machine', () => {
       Type: 'Map',
       ItemsPath: '$.tasks',
       MaxConcurrency: 4,
-      ItemSelector: {
-        'run.$': '$.run',
-        'task.$': '$$.Map.Item.Value',
-        'continuation.$': "States.StringToJson('null')",
-      },
+      ItemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },
       ResultPath: '$.results',
       Next: 'CommitRun',
     });
     expect(def.States.CommitRun.Parameters).toEqual({ 'run.$': '$.run', 'results.$': '$.results' });
     expect(def.States.CommitRun.End).toBe(true);
+  });
+
+  it('the first ExtractStep input has no continuation, which the handler reads as null ("start the slice")', () => {
+    expect(extractStepEventSchema.shape.continuation.parse(undefined)).toBeNull();
   });
 
   it('extract loops on the continuation until done', () => {
