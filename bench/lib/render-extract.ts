@@ -78,7 +78,7 @@ export function renderExtract(report: ExtractReport): string {
       `Sandbox: started in ${run.sandboxStartSeconds} s, peak RSS ${run.sandboxPeakRssMiB} MiB. ` +
         `Sliced: ${settings.slices} slices on \`created\`, concurrency ${settings.concurrency}. ` +
         `Each variant stops by itself after ${settings.capSeconds} s ("(cap)")` +
-        ((settings.repeat ?? 1) > 1
+        (run.variants.some((v) => (v.attempts ?? 1) > 1)
           ? `; best of ${settings.repeat} interleaved runs (all records/s: ${run.variants
               .map((r) => `${r.variant} ${(r.allRecordsPerSecond ?? [r.recordsPerSecond]).join('/')}`)
               .join(', ')}).\n`
