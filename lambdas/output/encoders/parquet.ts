@@ -3,9 +3,9 @@
  *
  * Rows are buffered column-wise until a row group is full (estimated uncompressed bytes or a row count), then the
  * row group is encoded and its bytes handed out, so memory holds at most one row group, never a whole file.
- * Row groups default to 64 MiB uncompressed: big enough for Athena/Spark to read efficiently (engines split work
- * per row group; tiny groups multiply footer metadata and requests), small enough to stay well inside a 1–2 GB
- * Lambda while the group is held as JS values (≈2–3× its raw size in V8).
+ * Row groups default to 32 MiB of estimated uncompressed data: big enough for Athena/Spark to read efficiently
+ * (engines split work per row group; tiny groups multiply footer metadata and requests), small enough for a 1–2 GB
+ * Lambda while the group is held as JS values (several times its raw size; see docs/parquet-library-choice.md).
  */
 import * as zlib from 'node:zlib';
 import type { SchemaElement } from 'hyparquet';
@@ -15,7 +15,7 @@ import { type Cell, type ColumnSpec, type PhysicalType, rawValueAt, toCell } fro
 import { OutputConfigError } from '../errors.js';
 import type { Compression, FileEncoder } from './types.js';
 
-export const DEFAULT_ROW_GROUP_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_ROW_GROUP_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_ROW_GROUP_ROWS = 500_000;
 
 export interface ParquetEncoderOptions {
