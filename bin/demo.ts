@@ -30,7 +30,7 @@ try {
   const first = await runCommand({ flows, config: EXAMPLE_CONFIG, out, sandboxInstance: sandbox, print: say });
   ok &&= first.ok;
 
-  say('\n2) Changing the org: 25 new users, 40 updated, 10 deactivated, 5 devices deleted');
+  say('\n2) Changing the org: 25 new users, 40 updated, 10 deactivated, 2 groups and 5 devices deleted');
   const admin = sandbox.admin;
   for (let i = 0; i < 25; i++) {
     admin.createUser({
@@ -45,15 +45,18 @@ try {
   const active = [...sandbox.org.all('users')].filter((u) => u.status === 'ACTIVE').slice(100, 150);
   for (const user of active.slice(0, 40)) admin.updateUser(String(user.id), { title: 'Demo title' });
   for (const user of active.slice(40, 50)) admin.userLifecycle(String(user.id), 'deactivate');
+  const groups = [...sandbox.org.all('groups')].filter((g) => g.type === 'OKTA_GROUP').slice(0, 2);
+  for (const group of groups) admin.deleteGroup(String(group.id));
   const devices = [...sandbox.org.all('devices')].filter((d) => d.status === 'ACTIVE').slice(0, 5);
   for (const device of devices) {
     admin.deviceLifecycle(String(device.id), 'deactivate');
     admin.deleteDevice(String(device.id));
   }
 
-  say('\n3) Incremental runs: only the changes since the first run (deleted devices become tombstones)');
+  say('\n3) Second runs: incremental flows copy only the changes; deletes become tombstones (System Log for devices,');
+  say('   snapshot diff for the full groups flow)');
   const second = await runCommand({
-    flows: ['users-hourly', 'devices-6h'],
+    flows: ['users-hourly', 'devices-6h', 'groups-daily'],
     config: EXAMPLE_CONFIG,
     out,
     sandboxInstance: sandbox,

@@ -8,7 +8,7 @@ import type { Lease } from '../state/flow-state.js';
 import { DEFAULT_LEASE_TTL_MS } from './plan-run.js';
 import type { RunnerDeps, RunPlan } from './types.js';
 
-const RENEW_ATTEMPTS = 5;
+const RENEW_ATTEMPTS = 10;
 
 export async function holdLease(run: RunPlan, deps: RunnerDeps): Promise<Lease> {
   let lastError: unknown;
@@ -20,8 +20,11 @@ export async function holdLease(run: RunPlan, deps: RunnerDeps): Promise<Lease> 
     }
     if (current.released) throw new LeaseLostError(run.flow, run.runId, 'it was released');
     const { released: _released, ...lease } = current;
+    const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+    // Freshly renewed (by this step or a sibling task): nothing to write, so parallel tasks do not contend.
+    if (Date.parse(lease.expiresAt) - deps.clock() > ttl / 2) return lease;
     try {
-      return await deps.state.renewLease(lease, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, deps.clock());
+      return await deps.state.renewLease(lease, ttl, deps.clock());
     } catch (error) {
       // A sibling task of this run renewed between our read and write: read again.
       lastError = error;
