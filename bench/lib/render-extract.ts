@@ -17,6 +17,12 @@ const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
 export function renderExtract(report: ExtractReport): string {
   const out: string[] = [];
   const { settings } = report;
+  out.push(
+    'On loopback the sandbox answers a page in milliseconds, one request at a time on one core, so without added ' +
+      'latency every variant is bound by how fast the sandbox serves and slicing cannot multiply throughput (the ' +
+      'concurrent requests only queue in the sandbox). Against Okta a page takes hundreds of milliseconds; the run ' +
+      'with latency per page shows what slicing buys there.\n',
+  );
   for (const run of report.runs) {
     const by = (v: string): VariantResult | undefined => run.variants.find((r) => r.variant === v && !r.error);
     const plain = by('plain');
