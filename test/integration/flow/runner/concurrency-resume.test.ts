@@ -97,3 +97,19 @@ describe('resume across invocations', () => {
     for (const r of result.results) expect(JSON.stringify(r).length).toBeLessThan(4096);
   });
 });
+
+describe('parallel tasks of one run share its lease', () => {
+  it('8 tasks at once, one page per invocation, a short lease renewed under contention on local-file state', async () => {
+    const { LocalFileStateStore } = await import('../../../../lambdas/flow/state/local-file-state-store.js');
+    const h = harness(sandbox, testConfig([{ ...FULL, slicing: { count: 8, concurrency: 8 } }]));
+    hs.push(h);
+    const state = new LocalFileStateStore({ dir: h.dir });
+    // Wall-clock time and a 400 ms lease: almost every step has to renew, while seven siblings do the same.
+    const deps = h.deps({ pageLimit: 10, state, clock: Date.now, leaseTtlMs: 400 });
+    const result = await runFlow('users-full', { kind: 'manual' }, deps, { taskBudgetMs: 0 });
+    expect(result.planned.tasks).toHaveLength(8);
+    const runs = await committedRuns(h.dir, 'User');
+    expect(idsOf(runs.flatMap((r) => r.records))).toEqual(allIds());
+    expect((await state.getLease('users-full'))?.released).toBe(true);
+  });
+});
