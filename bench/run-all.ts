@@ -2,7 +2,8 @@
  * `npm run bench`: the whole benchmark set, then BENCHMARKS.md rewritten with the figures — not a test.
  *
  *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end] [--no-write]
- *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--from-results]
+ *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--phase-cap-seconds N]
+ *     [--from-results]
  *
  * Phases run one after another, each as its own process group with a time cap (killed, with its sandboxes and
  * workers, when it runs past it); each writes bench/results/<name>-<time>.json, which this script reads back.
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     'extract-cap-seconds': { type: 'string' },
     'e2e-cap-seconds': { type: 'string' },
     'output-records': { type: 'string' },
+    // Override every phase's cap (seconds), e.g. to bound a whole run tightly.
+    'phase-cap-seconds': { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -117,7 +120,7 @@ interface PhaseOutcome {
 /** Runs a phase in its own process group so a cap stops it and every sandbox/worker it started. */
 function runPhase(p: PhasePlan): Promise<Omit<PhaseOutcome, 'result'>> {
   const started = performance.now();
-  console.error(`\n=== ${p.phase}: ${p.script} ${p.args.join(' ')} (cap ${Math.round(p.capSeconds / 60)} min)`);
+  console.error(`\n=== ${p.phase}: ${p.script} ${p.args.join(' ')} (cap ${p.capSeconds} s)`);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', p.script, ...p.args], {
       cwd: REPO_ROOT,
@@ -179,7 +182,9 @@ for (const phase of phases) {
     continue;
   }
   const since = Date.now() - 1000;
-  const outcome = await runPhase(plan(phase, extractResult));
+  const planned = plan(phase, extractResult);
+  const capOverride = values['phase-cap-seconds'];
+  const outcome = await runPhase(capOverride === undefined ? planned : { ...planned, capSeconds: Number(capOverride) });
   const result = outcome.status === 'ok' ? newestResult(phase, since) : null;
   if (phase === 'extract') extractResult = result;
   outcomes.push({ ...outcome, result });
