@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFlow } from '../../../../lambdas/flow/runner/run-flow.js';
 import { LeaseHeldError } from '../../../../lambdas/flow/state/errors.js';
+import type { StateStore } from '../../../../lambdas/flow/state/state-store.js';
 import type { Sandbox } from '../../../../sandbox/index.js';
 import { committedRuns, frozenSandbox, type Harness, harness, idsOf, testConfig } from './harness.js';
 
@@ -54,16 +55,32 @@ describe('concurrent runs of one flow', () => {
 
   it('a run that lost its lease mid-run cannot commit (LeaseLostError), and the new holder is untouched', async () => {
     const h = fresh();
-    let stolen = false;
+    let steal: Promise<unknown> | null = null;
+    const store = h.state;
+    // The state as the first run sees it: every lease read waits for the takeover to have landed.
+    const state: StateStore = {
+      getFlowState: (f) => store.getFlowState(f),
+      putFlowState: (f, s, v) => store.putFlowState(f, s, v),
+      acquireLease: (f, r, t, n) => store.acquireLease(f, r, t, n),
+      renewLease: (l, t, n) => store.renewLease(l, t, n),
+      releaseLease: (l, n) => store.releaseLease(l, n),
+      getLease: async (f) => {
+        await steal;
+        return store.getLease(f);
+      },
+      putCheckpoint: (r, c, v) => store.putCheckpoint(r, c, v),
+      getCheckpoint: (r) => store.getCheckpoint(r),
+      deleteCheckpoint: (r) => store.deleteCheckpoint(r),
+    };
     const deps = h.deps({
       pageLimit: 50,
       leaseTtlMs: 10_000,
+      state,
       onProgress: () => {
-        if (stolen) return;
-        stolen = true;
+        if (steal !== null) return;
         // The first run stalls past its lease; another run takes the flow over.
         sandbox.clock.advance(11_000);
-        void h.state.acquireLease('users-full', '20260102T000000Z-thief1', 60_000, sandbox.clock.now());
+        steal = store.acquireLease('users-full', '20260102T000000Z-thief1', 60_000, sandbox.clock.now());
       },
     });
     await expect(runFlow('users-full', { kind: 'manual' }, deps)).rejects.toThrow(/no longer holds the flow's lease/);

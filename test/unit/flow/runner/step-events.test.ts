@@ -183,3 +183,18 @@ describe('Lambda environment', () => {
     );
   });
 });
+
+describe('the deployed handler exports', () => {
+  it('a well-formed input in a function without its environment fails with LambdaEnvError, naming what is missing', async () => {
+    const { handler } = await import('../../../../lambdas/handlers/plan-run.js');
+    const saved = process.env.STATE_BUCKET;
+    delete process.env.STATE_BUCKET;
+    try {
+      await expect(handler({ flow: 'users-hourly' })).rejects.toThrow(
+        /environment is incomplete.*STATE_BUCKET: is not set/,
+      );
+    } finally {
+      if (saved !== undefined) process.env.STATE_BUCKET = saved;
+    }
+  });
+});
