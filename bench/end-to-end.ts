@@ -169,9 +169,11 @@ for (const users of sizes) {
   if (runnerMissing) break;
 }
 
-if (!runnerMissing && limitedCap > 0) {
+// Each flow on a fresh sandbox (fresh rate-limit windows). The sliced flow runs its tasks in parallel, each with
+// its own Okta client: this shows whether they stay within the share together.
+for (const { flow } of !runnerMissing && limitedCap > 0 ? FLOWS : []) {
   console.error(
-    `end-to-end: rate-limited run — ${limitedUsers.toLocaleString('en-US')} users, users bucket ${bucketLimit}/min, share ${share}…`,
+    `end-to-end: rate-limited ${flow} — ${limitedUsers.toLocaleString('en-US')} users, users bucket ${bucketLimit}/min, share ${share}…`,
   );
   const sandbox = await startSandboxProcess({
     users: limitedUsers,
@@ -179,8 +181,8 @@ if (!runnerMissing && limitedCap > 0) {
     args: ['--rate-limit', `users=${bucketLimit}`],
   });
   try {
-    const r = await e2e(sandbox, 'users-full-sliced', limitedCap);
-    const line = row(limitedUsers, 'users-full-sliced', r, null, true);
+    const r = await e2e(sandbox, flow, limitedCap);
+    const line = row(limitedUsers, flow, r, null, true);
     rows.push(line);
     const stats = (await (await fetch(`${sandbox.info.baseUrl}/__sandbox/stats`)).json()) as {
       requests: number;
@@ -190,7 +192,7 @@ if (!runnerMissing && limitedCap > 0) {
     Object.assign(line, { sandboxRequests: stats.requests, sandbox429: stats.rateLimited + stats.concurrencyRejected });
     console.error(
       r.error === undefined
-        ? `  ${line.records} records in ${line.seconds} s, per minute ${line.perMinute.join(', ')}, 429s ${line.throttled}`
+        ? `  ${line.records} records in ${line.seconds} s, per minute ${line.perMinute.join(', ')}, 429s ${line.sandbox429}`
         : `  FAILED — ${r.error.slice(0, 300)}`,
     );
   } finally {

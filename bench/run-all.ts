@@ -102,7 +102,7 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
           '--cap-seconds',
           String(e2eCap),
           '--rate-limited-users',
-          String(quick ? 10_000 : 100_000),
+          String(quick ? 10_000 : 60_000),
           ...(extractResult === null ? [] : ['--baseline-from', extractResult]),
         ],
         capSeconds: sizes.length * 2 * (e2eCap + 30) + 6 * 60,
