@@ -65,8 +65,13 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
   const users = sizes.join(',');
   switch (phase) {
     case 'sandbox':
-      // One full pass per size (a second pass at 1M costs minutes and says little more).
-      return { phase, script: 'bench/sandbox.ts', args: ['--sizes', users, '--passes', '1'], capSeconds: 8 * 60 };
+      // One pass per size, at most 2,500 pages (500k users): a full pass at 1M costs minutes and says little more.
+      return {
+        phase,
+        script: 'bench/sandbox.ts',
+        args: ['--sizes', users, '--passes', '1', '--max-pages', '2500'],
+        capSeconds: 8 * 60,
+      };
     case 'extract':
       return {
         phase,
@@ -239,6 +244,7 @@ function relative(file: string | null): string {
 
 interface SandboxBench {
   limit: number;
+  maxPages: number | null;
   results: {
     users: number;
     startSeconds: number;
@@ -310,7 +316,7 @@ function renderBenchmarks(): string {
         x.best.mibPerSecond,
         x.hwmMiB,
       ]),
-    )}\n\n\`GET /api/v1/users?limit=${r.limit}\` followed by Link headers with plain fetch, one request at a time, rate limits off.\n`;
+    )}\n\n\`GET /api/v1/users?limit=${r.limit}\` followed by Link headers with plain fetch, one request at a time, rate limits off${r.maxPages ? `; at most ${r.maxPages.toLocaleString('en-US')} pages per org` : ''}.\n`;
   });
 
   const extract = section('extract', 'Extraction vs baselines (issue 3)', (file) => {
