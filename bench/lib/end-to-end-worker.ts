@@ -122,7 +122,11 @@ async function main(): Promise<EndToEndResult> {
       theirs.onRequest?.(info);
     },
   });
-  const deps = { ...base, createOktaApi: (observer: OktaClientObserver) => base.createOktaApi(tee(observer)) };
+  const deps = {
+    ...base,
+    createOktaApi: (observer: OktaClientObserver, options: { concurrentTasks: number }) =>
+      base.createOktaApi(tee(observer), options),
+  };
 
   const startRssKiB = readProcMemory(process.pid).rssKiB;
   const started = performance.now();
