@@ -64,13 +64,11 @@ export class OktaFlowStack extends Stack {
       secretId: this.credentials.secretId,
     });
 
-    const concurrency = Math.max(...config.flows.map((f) => f.slicing?.concurrency ?? 1), 1);
     this.runFlow = new RunFlowStateMachine(this, 'RunFlow', {
       plan: this.functions.plan,
       extract: this.functions.extract,
       commit: this.functions.commit,
       fail: this.functions.fail,
-      maxConcurrency: concurrency,
       timeout: RUN_TIMEOUT,
     });
 

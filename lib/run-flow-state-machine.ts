@@ -40,8 +40,6 @@ export interface RunFlowStateMachineProps {
   readonly extract: lambda.IFunction;
   readonly commit: lambda.IFunction;
   readonly fail: lambda.IFunction;
-  /** Most extract tasks running at once (slices × objects). */
-  readonly maxConcurrency: number;
   /** A run that takes longer is stopped (and alarms as failed). */
   readonly timeout: Duration;
 }
@@ -110,7 +108,9 @@ export class RunFlowStateMachine extends Construct {
 
     const map = new sfn.Map(this, 'ExtractTasks', {
       itemsPath: '$.tasks',
-      maxConcurrency: props.maxConcurrency,
+      // Each run says how many of its tasks may extract at once (PlanRun's `run.concurrency`): every task's Okta client
+      // was given 1/concurrency of the flow's rate-limit share, so the Map must never run more than that.
+      maxConcurrencyPath: '$.run.concurrency',
       // No `continuation` key: CDK drops literal nulls from ItemSelector, and ExtractStep reads an absent
       // continuation as null (lambdas/flow/runner/step-events.ts), i.e. "start the slice".
       itemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },

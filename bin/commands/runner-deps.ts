@@ -12,6 +12,7 @@ import type { Config } from '../../lambdas/flow/config/schema.js';
 import { MemoryEventSink } from '../../lambdas/flow/observability/event-sink.js';
 import { memoryRunLogger, type RunLogger } from '../../lambdas/flow/observability/logger.js';
 import { MemoryRunMetrics } from '../../lambdas/flow/observability/metrics.js';
+import { taskClientLimits } from '../../lambdas/flow/runner/task-client-limits.js';
 import type { RunnerDeps } from '../../lambdas/flow/runner/types.js';
 import { LocalFileStateStore } from '../../lambdas/flow/state/local-file-state-store.js';
 import { S3StateStore } from '../../lambdas/flow/state/s3-state-store.js';
@@ -114,22 +115,20 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
     options.out.prefix === undefined
       ? options.config
       : { ...options.config, output: { ...options.config.output, prefix: options.out.prefix } };
-  const createOktaApi = (observer: OktaClientObserver) =>
+  const createOktaApi = (observer: OktaClientObserver, { concurrentTasks }: { concurrentTasks: number }) =>
     okta.kind === 'sandbox'
       ? createOktaClient({
           domain: okta.baseUrl,
           allowLoopback: true,
           credentials: new ApiTokenCredentials(okta.apiToken),
-          rateLimitShare: config.okta.rateLimitShare,
-          maxConcurrency: config.okta.maxConcurrency,
+          ...taskClientLimits(config.okta, concurrentTasks),
           observer,
         })
       : createOktaClient({
           domain: config.okta.domain,
           ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
           credentials: okta.credentials,
-          rateLimitShare: config.okta.rateLimitShare,
-          maxConcurrency: config.okta.maxConcurrency,
+          ...taskClientLimits(config.okta, concurrentTasks),
           observer,
         });
   return {

@@ -366,7 +366,7 @@ function definition(): Json {
 }
 
 describe('RunFlow state machine', () => {
-  it('plan → Map over tasks (bounded) → commit', () => {
+  it("plan → Map over tasks (bounded by the plan's concurrency) → commit", () => {
     const def = definition();
     expect(def.StartAt).toBe('PlanRun');
     expect(def.States.PlanRun.Next).toBe('ExtractTasks');
@@ -374,11 +374,12 @@ describe('RunFlow state machine', () => {
     expect(map).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.tasks',
-      MaxConcurrency: 4,
+      MaxConcurrencyPath: '$.run.concurrency',
       ItemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },
       ResultPath: '$.results',
       Next: 'CommitRun',
     });
+    expect(map.MaxConcurrency).toBeUndefined();
     expect(def.States.CommitRun.Parameters).toEqual({ 'run.$': '$.run', 'results.$': '$.results' });
     expect(def.States.CommitRun.End).toBe(true);
   });

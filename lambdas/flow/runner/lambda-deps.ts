@@ -21,6 +21,7 @@ import { EventBridgeEventSink } from '../observability/event-sink.js';
 import { powertoolsRunLogger } from '../observability/logger.js';
 import { powertoolsRunMetrics } from '../observability/metrics.js';
 import { S3StateStore } from '../state/s3-state-store.js';
+import { taskClientLimits } from './task-client-limits.js';
 import type { RunnerDeps } from './types.js';
 
 export const SERVICE_NAME = 'okta-flow';
@@ -112,13 +113,12 @@ export function lambdaRunnerDeps(): RunnerDeps {
   const { env, config } = rt;
   return {
     config,
-    createOktaApi: async (observer) =>
+    createOktaApi: async (observer, { concurrentTasks }) =>
       createOktaClient({
         domain: config.okta.domain,
         ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
         credentials: await credentials(rt),
-        rateLimitShare: config.okta.rateLimitShare,
-        maxConcurrency: config.okta.maxConcurrency,
+        ...taskClientLimits(config.okta, concurrentTasks),
         observer,
       }),
     target: { kind: 's3', client: rt.s3, bucket: env.OUTPUT_BUCKET, sseKms: { kmsKeyId: env.KMS_KEY_ARN } },

@@ -13,6 +13,9 @@ import { flowRequest } from './flow-request.js';
 import { newRunId } from './run-id.js';
 import type { PlannedRun, RunnerDeps, RunPlan, RunTask } from './types.js';
 
+/** Tasks of a sliced run that extract at once when the flow's `slicing.concurrency` does not say. */
+export const DEFAULT_TASK_CONCURRENCY = 4;
+
 export const DEFAULT_LEASE_TTL_MS = 15 * 60_000;
 /** Slicing needs a span; Okta orgs are younger than this, and the first slice is open below anyway. */
 const SLICE_SPAN_START = '2009-01-01T00:00:00.000Z';
@@ -48,7 +51,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       flow.deleteDetection === 'system-log' && plan.mode === 'incremental' && plan.window.from !== undefined;
     const snapshotDiff = flow.deleteDetection === 'snapshot-diff' && plan.mode === 'full';
     const deletes = logDeletes || snapshotDiff;
-    const run: RunPlan = {
+    const draft: Omit<RunPlan, 'concurrency'> = {
       v: 1,
       flow: flow.name,
       object: flow.object,
@@ -63,7 +66,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       deletesKeyPrefix: deletes ? runKeyPrefix({ prefix, object: `${flow.object}_deletes`, dt, runId }) : null,
       stateVersion: stored?.version ?? null,
     };
-    const slices = sliceRun(run, flow.slicing, def);
+    const slices = sliceRun(draft, flow.slicing, def);
     const tasks: RunTask[] = slices.map((slice, i) => ({
       taskId: `t${String(i).padStart(2, '0')}`,
       kind: 'records',
@@ -71,6 +74,10 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       partLabel: `t${String(i).padStart(2, '0')}`,
     }));
     if (logDeletes) tasks.push({ taskId: 'deletes', kind: 'deletes', slice: null, partLabel: 'deletes' });
+    const run: RunPlan = {
+      ...draft,
+      concurrency: Math.max(1, Math.min(tasks.length, flow.slicing?.concurrency ?? DEFAULT_TASK_CONCURRENCY)),
+    };
     logger.info('run planned', {
       mode: run.mode,
       from: run.window.from,
@@ -109,7 +116,7 @@ function crashedRunPrefixes(prefix: string, object: string, runId: string): stri
 }
 
 function sliceRun(
-  run: RunPlan,
+  run: Omit<RunPlan, 'concurrency'>,
   slicing: { count?: number | undefined; sliceHours?: number | undefined } | undefined,
   def: Parameters<typeof planSlices>[0],
 ): (Slice | null)[] {

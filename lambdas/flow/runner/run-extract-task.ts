@@ -49,7 +49,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       if (status === 429) live.throttled += 1;
     },
   };
-  const api = await deps.createOktaApi(observer);
+  const api = await deps.createOktaApi(observer, { concurrentTasks: run.concurrency });
   const request = requestForRun(deps.config, run);
   const output = deps.config.output;
   const startPartIndex = input.continuation?.nextPartIndex ?? 0;

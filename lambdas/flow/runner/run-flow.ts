@@ -3,7 +3,6 @@
  * runExtractTask per task (looping on continuations, tasks in parallel up to the flow's slicing concurrency) →
  * commitRun; on error failRun. A `SimulatedCrash` (test hook) skips failRun: a crashed process runs nothing more.
  */
-import { findFlow } from '../config/find-flow.js';
 import type { RunCompletedDetail, RunCounts } from '../events.js';
 import { commitRun } from './commit-run.js';
 import { sumCounts } from './counts.js';
@@ -21,7 +20,7 @@ export class SimulatedCrash extends Error {
 export interface RunFlowOptions {
   /** Time budget of one extract invocation (default: unlimited); small values force many continuations. */
   readonly taskBudgetMs?: number;
-  /** Tasks at once (default: the flow's slicing.concurrency, else 4). */
+  /** Tasks at once (default and maximum: the plan's `run.concurrency`). */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
   /** Called once the run is planned (the CLI sets up its progress bars here). */
@@ -53,7 +52,8 @@ export async function runFlow(
   const results: ExtractStepResult[] = [];
   let step: 'extract' | 'commit' = 'extract';
   try {
-    const concurrency = options.concurrency ?? findFlow(deps.config, flowName).slicing?.concurrency ?? 4;
+    // The plan's concurrency is what each task's client share was divided by: running more at once would overdraw it.
+    const concurrency = Math.min(options.concurrency ?? run.concurrency, run.concurrency);
     const stop = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
     const runTask = async (task: RunTask): Promise<ExtractStepResult> => {

@@ -28,6 +28,7 @@ export const runPlanSchema: z.ZodType<RunPlan> = z.object({
   keyPrefix: z.string().min(1),
   deletesKeyPrefix: z.string().nullable(),
   stateVersion: z.string().nullable(),
+  concurrency: z.number().int().min(1).max(40),
 });
 
 const sliceSchema = range.extend({ id: z.string(), field: z.string() });

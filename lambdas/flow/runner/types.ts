@@ -35,6 +35,12 @@ export interface RunPlan {
   readonly deletesKeyPrefix: string | null;
   /** Version of the flow state read at plan time: the watermark put at commit is conditional on it. */
   readonly stateVersion: string | null;
+  /**
+   * Tasks of this run that may extract at once (the state machine's Map reads it as its MaxConcurrency). Each task
+   * builds its own Okta client, so each gets 1/concurrency of the flow's rate-limit share and in-flight cap: together
+   * they never take more of the org's limits than one client would.
+   */
+  readonly concurrency: number;
 }
 
 export type TaskKind = 'records' | 'deletes';
@@ -100,7 +106,8 @@ export interface RunnerDeps {
   /** The validated config (flows and output settings); steps look their flow up by name. */
   readonly config: Config;
   /** An Okta API for one step; the observer feeds metrics (rate-limit waits, 429s). */
-  createOktaApi(observer: OktaClientObserver): OktaApi | Promise<OktaApi>;
+  /** `concurrentTasks`: how many tasks of the run share the flow's rate-limit share (see RunPlan.concurrency). */
+  createOktaApi(observer: OktaClientObserver, options: { concurrentTasks: number }): OktaApi | Promise<OktaApi>;
   readonly target: OutputTarget;
   readonly state: StateStore;
   readonly events: EventSink;

@@ -130,3 +130,34 @@ describe('parallel tasks of one run share its lease', () => {
     expect((await state.getLease('users-full'))?.released).toBe(true);
   });
 });
+
+describe('rate-limit share across parallel tasks', () => {
+  it("plans the run's task concurrency, gives each task's client that divisor, and never runs more tasks at once", async () => {
+    const h = harness(sandbox, testConfig([{ ...FULL, slicing: { count: 8, concurrency: 3 } }]));
+    hs.push(h);
+    const base = h.deps({ pageLimit: 20 });
+    const divisors: number[] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const deps = {
+      ...base,
+      createOktaApi: async (...args: Parameters<typeof base.createOktaApi>) => {
+        divisors.push(args[1].concurrentTasks);
+        const api = await base.createOktaApi(...args);
+        // A task's client lives for one extract invocation: count invocations overlapping in time.
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight -= 1;
+        }, 0);
+        return api;
+      },
+    };
+    const { planned } = await runFlow('users-full', { kind: 'manual' }, deps, { concurrency: 10 });
+    expect(planned.tasks).toHaveLength(8);
+    expect(planned.run.concurrency).toBe(3);
+    expect(divisors.length).toBeGreaterThanOrEqual(8);
+    expect(new Set(divisors)).toEqual(new Set([3]));
+    expect(maxInFlight).toBeLessThanOrEqual(3);
+  });
+});

@@ -34,6 +34,7 @@ const run = {
   keyPrefix: 'okta/User/dt=2026-01-01/run_id=20260101T000000Z-abcdef',
   deletesKeyPrefix: null,
   stateVersion: null,
+  concurrency: 1,
 };
 const task = { taskId: 't00', kind: 'records', slice: null, partLabel: 't00' };
 
