@@ -118,7 +118,7 @@ program
   .option('--config <file>', 'config file (its okta.domain and credentialsSecret)', DEFAULT_CONFIG_FILE)
   .option('--domain <host>', 'Okta org domain (default: the config’s)')
   .option('--client-id <id>', 'the Okta web app client id (or OKTA_CLIENT_ID)')
-  .option('--client-secret-file <file>', 'file holding the client secret (or OKTA_CLIENT_SECRET)')
+  .option('--client-secret-file <file>', 'file holding the client secret (never an environment variable)')
   .option('--scopes <scopes>', 'space-separated scopes (offline_access is needed for a refresh token)')
   .option('--port <n>', 'loopback port of the redirect URI', port, DEFAULT_CONNECT_PORT)
   .option('--secret <name|arn>', 'Secrets Manager secret to store the tokens in (default: okta.credentialsSecret)')
@@ -138,12 +138,10 @@ program
       const config = needConfig ? resolveConfig(opts.config, false).config : undefined;
       const domain = opts.domain ?? config?.okta.domain ?? '';
       const clientId = opts.clientId ?? process.env.OKTA_CLIENT_ID;
-      const clientSecret = opts.clientSecretFile
-        ? readFileSync(opts.clientSecretFile, 'utf8').trim()
-        : process.env.OKTA_CLIENT_SECRET;
+      const clientSecret = opts.clientSecretFile ? readFileSync(opts.clientSecretFile, 'utf8').trim() : undefined;
       if (!clientId || !clientSecret) {
         throw new Error(
-          'connect needs the web app credentials: --client-id and --client-secret-file (or OKTA_CLIENT_ID / OKTA_CLIENT_SECRET)',
+          'connect needs the web app credentials: --client-id (or OKTA_CLIENT_ID) and --client-secret-file',
         );
       }
       const loopback = /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/?$/.test(domain);

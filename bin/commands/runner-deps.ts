@@ -4,7 +4,6 @@
  * in memory, a silent or recording logger.
  */
 
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -18,12 +17,13 @@ import { LocalFileStateStore } from '../../lambdas/flow/state/local-file-state-s
 import { S3StateStore } from '../../lambdas/flow/state/s3-state-store.js';
 import type { StateStore } from '../../lambdas/flow/state/state-store.js';
 import { ApiTokenCredentials } from '../../lambdas/okta/auth/api-token.js';
-import { credentialsFromSecret, credentialsFromStore } from '../../lambdas/okta/auth/from-secret.js';
+import { credentialsFromStore } from '../../lambdas/okta/auth/from-secret.js';
 import { SecretsManagerSecretStore } from '../../lambdas/okta/auth/secret-stores.js';
 import type { CredentialProvider } from '../../lambdas/okta/auth/types.js';
 import { createOktaClient } from '../../lambdas/okta/client.js';
 import type { OktaClientObserver } from '../../lambdas/okta/types.js';
 import type { OutputTarget } from '../../lambdas/output/sinks/types.js';
+import { FileSecretStore } from './file-secret-store.js';
 
 /** Where the Okta API is: a sandbox on loopback (`--sandbox`) or the configured org. */
 export type OktaSource =
@@ -76,20 +76,22 @@ export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
   };
 }
 
-/** Credentials for the configured org when running locally: a secret JSON file, an API token env var, or the secret. */
+/**
+ * Credentials for the configured org when running locally: a secret JSON file (rotated refresh tokens are written
+ * back to it) or the configured Secrets Manager secret. Never an environment variable: secrets stay out of the
+ * environment, where shells, process listings and child processes would see them.
+ */
 export async function localCredentials(config: Config, secretFile: string | undefined): Promise<CredentialProvider> {
-  if (secretFile !== undefined)
-    return credentialsFromSecret(readFileSync(secretFile, 'utf8'), {
-      origin: `https://${config.okta.domain}`,
-    });
-  const token = process.env.OKTA_API_TOKEN;
-  if (token) return new ApiTokenCredentials(token);
+  if (secretFile !== undefined) {
+    return credentialsFromStore(new FileSecretStore(secretFile), { origin: `https://${config.okta.domain}` });
+  }
   const secret = config.okta.credentialsSecret;
   const secretId = typeof secret === 'string' ? secret : secret.name;
   if (secretId === undefined) {
     throw new OutOptionError(
-      'No Okta credentials: pass --secret-file <file> (from `okta-flow connect --print`), set OKTA_API_TOKEN, ' +
-        'or name the secret in okta.credentialsSecret. Or try the bundled org with --sandbox.',
+      'No Okta credentials: pass --secret-file <file> (from `okta-flow connect --print`, or ' +
+        '{"type":"apiToken","apiToken":"…"}) or name the secret in okta.credentialsSecret. ' +
+        'Or try the bundled org with --sandbox.',
     );
   }
   const store = new SecretsManagerSecretStore(new SecretsManagerClient({}), secretId);

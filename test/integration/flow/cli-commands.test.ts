@@ -3,8 +3,11 @@
  * endpoint (the stored secret then really authenticates), `invoke` against a mocked Step Functions, and the
  * EventBridge run-event sink against a mocked EventBridge.
  */
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   DescribeExecutionCommand,
@@ -14,13 +17,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectOAuth } from '../../../bin/commands/connect.js';
+import { type ConnectedSecret, connectOAuth } from '../../../bin/commands/connect.js';
+import { FileSecretStore } from '../../../bin/commands/file-secret-store.js';
 import { invokeFlow } from '../../../bin/commands/invoke.js';
 import { EventBridgeEventSink, EventPublishError } from '../../../lambdas/flow/observability/event-sink.js';
-import { credentialsFromSecret } from '../../../lambdas/okta/auth/from-secret.js';
+import { credentialsFromSecret, credentialsFromStore } from '../../../lambdas/okta/auth/from-secret.js';
 import { parseOktaSecret } from '../../../lambdas/okta/auth/secret.js';
 import { createOktaClient } from '../../../lambdas/okta/client.js';
-import { startSandbox } from '../../../sandbox/index.js';
+import { type Sandbox, startSandbox } from '../../../sandbox/index.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -28,6 +32,30 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Runs `connect` against the sandbox's web app (ROTATE refresh tokens), its browser step played by fetch. */
+async function connectToSandbox(sandbox: Sandbox, port: number): Promise<{ secret: ConnectedSecret; shown: string }> {
+  const web = sandbox.oauth.clients.web;
+  let shown = '';
+  const secret = await connectOAuth({
+    domain: sandbox.baseUrl,
+    allowLoopback: true,
+    clientId: web.clientId,
+    clientSecret: web.clientSecret ?? '',
+    port,
+    timeoutMs: 20_000,
+    // The "browser": follow the authorize redirect to our loopback callback.
+    presentUrl: async (url) => {
+      shown = url;
+      const consent = await fetch(url, { redirect: 'manual' });
+      const location = consent.headers.get('location');
+      expect(location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/callback\\?`));
+      const back = await fetch(location ?? '');
+      expect(await back.text()).toContain('okta-flow is connected');
+    },
+  });
+  return { secret, shown };
 }
 
 describe('okta-flow connect', () => {
@@ -39,25 +67,7 @@ describe('okta-flow connect', () => {
       oauth: { redirectUris: [`http://127.0.0.1:${port}/callback`] },
     });
     try {
-      const web = sandbox.oauth.clients.web;
-      let shown = '';
-      const secret = await connectOAuth({
-        domain: sandbox.baseUrl,
-        allowLoopback: true,
-        clientId: web.clientId,
-        clientSecret: web.clientSecret ?? '',
-        port,
-        timeoutMs: 20_000,
-        // The "browser": follow the authorize redirect to our loopback callback.
-        presentUrl: async (url) => {
-          shown = url;
-          const consent = await fetch(url, { redirect: 'manual' });
-          const location = consent.headers.get('location');
-          expect(location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/callback\\?`));
-          const back = await fetch(location ?? '');
-          expect(await back.text()).toContain('okta-flow is connected');
-        },
-      });
+      const { secret, shown } = await connectToSandbox(sandbox, port);
       const authorize = new URL(shown);
       expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
       expect(authorize.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/callback`);
@@ -74,6 +84,39 @@ describe('okta-flow connect', () => {
       expect(users).toHaveLength(2);
     } finally {
       await sandbox.close();
+    }
+  });
+
+  it('a --secret-file run writes rotated refresh tokens back, so the next run does not trip reuse detection', async () => {
+    const port = await freePort();
+    const sandbox = await startSandbox({
+      users: 20,
+      rateLimits: false,
+      oauth: { redirectUris: [`http://127.0.0.1:${port}/callback`] },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'okta-flow-secret-'));
+    try {
+      const { secret } = await connectToSandbox(sandbox, port);
+      const file = join(dir, 'okta-secret.json');
+      writeFileSync(file, JSON.stringify(secret));
+      const runOnce = async () => {
+        const client = createOktaClient({
+          domain: sandbox.baseUrl,
+          allowLoopback: true,
+          credentials: await credentialsFromStore(new FileSecretStore(file), { origin: sandbox.baseUrl }),
+        });
+        return client.getJson<unknown[]>('/api/v1/users?limit=1');
+      };
+      expect(await runOnce()).toHaveLength(1);
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as { refreshToken: string };
+      expect(stored.refreshToken).not.toBe(secret.refreshToken);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      // The next CLI run, past the rotation leeway: with the original token it would revoke the chain.
+      sandbox.clock.advance(120_000);
+      expect(await runOnce()).toHaveLength(1);
+    } finally {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
