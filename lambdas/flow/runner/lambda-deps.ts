@@ -78,6 +78,9 @@ interface Runtime {
   readonly secrets: SecretsManagerClient;
 }
 
+/** Longest one S3 request (a part of up to 8 MiB) may take before it is abandoned and retried. */
+const S3_REQUEST_TIMEOUT_MS = 60_000;
+
 let runtime: Runtime | null = null;
 
 /** Clients and config, created on first use and reused by later invocations of the same container. */
@@ -87,7 +90,11 @@ function getRuntime(): Runtime {
     runtime = {
       env,
       config: configFromEnv(env),
-      s3: tracer.captureAWSv3Client(new S3Client({})),
+      // lib-storage passes no abort signal to part uploads: a request timeout is what stops a hung part (the SDK
+      // then retries it, and an unrecoverable failure aborts the multipart upload).
+      s3: tracer.captureAWSv3Client(
+        new S3Client({ requestHandler: { requestTimeout: S3_REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 } }),
+      ),
       eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
       secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
       credentials: null,
