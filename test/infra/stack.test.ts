@@ -168,7 +168,8 @@ describe('Lambda functions', () => {
       expect(fn.TracingConfig, name).toEqual({ Mode: 'Active' });
       expect(fn.Handler, name).toBe('index.handler');
       expect(fn.Environment.Variables, name).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
+        // V8's heap ceiling follows the function's memory (3/4 of it), not the host's.
+        NODE_OPTIONS: `--enable-source-maps --max-old-space-size=${Math.floor((fn.MemorySize as number) * 0.75)}`,
         POWERTOOLS_SERVICE_NAME: 'okta-flow',
         POWERTOOLS_METRICS_NAMESPACE: 'OktaFlow',
         STATE_BUCKET: { Ref: bucketId },
