@@ -9,6 +9,7 @@ import { findFlow } from '../../lambdas/flow/config/find-flow.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from '../../lambdas/flow/config/load-config.js';
 import type { Config } from '../../lambdas/flow/config/schema.js';
 import { parseRunInput } from '../../lambdas/flow/events.js';
+import { clientSideEncryptionFor } from '../../lambdas/flow/runner/client-side-encryption-for.js';
 import { runFlow } from '../../lambdas/flow/runner/run-flow.js';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { createRunProgress } from './progress.js';
@@ -66,7 +67,9 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     }),
   );
   for (const input of inputs) findFlow(config, input.flow);
-  const out = parseOut(options.out ?? DEFAULT_OUT, options.kmsKey ?? process.env.OKTA_FLOW_KMS_KEY);
+  const kmsKey = options.kmsKey ?? process.env.OKTA_FLOW_KMS_KEY;
+  const out = parseOut(options.out ?? DEFAULT_OUT, kmsKey);
+  const clientSideEncryption = clientSideEncryptionFor(config.output, kmsKey);
   let sandbox = options.sandboxInstance;
   const ownSandbox = sandbox === undefined && options.sandbox === true;
   if (ownSandbox) sandbox = await startSandbox({ users: options.sandboxUsers ?? 10_000 });
@@ -83,6 +86,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       okta,
       out,
       onProgress: (u) => progress.update(u),
+      ...(clientSideEncryption ? { clientSideEncryption } : {}),
       // The sandbox org has its own clock (records are stamped with it): windows must be read on it too.
       ...(sandbox !== undefined ? { clock: () => sandbox.clock.now() } : {}),
     });

@@ -106,6 +106,8 @@ export interface LocalDepsOptions {
   readonly clock?: () => number;
   readonly onProgress?: RunnerDeps['onProgress'];
   readonly pageLimit?: number;
+  /** From output.encryption.clientSide (see clientSideEncryptionFor). */
+  readonly clientSideEncryption?: RunnerDeps['clientSideEncryption'];
 }
 
 export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
@@ -144,5 +146,6 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
     metrics: new MemoryRunMetrics(),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.pageLimit !== undefined ? { pageLimit: options.pageLimit } : {}),
+    ...(options.clientSideEncryption ? { clientSideEncryption: options.clientSideEncryption } : {}),
   };
 }

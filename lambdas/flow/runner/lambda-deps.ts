@@ -15,12 +15,14 @@ import { credentialsFromStore } from '../../okta/auth/from-secret.js';
 import { SecretsManagerSecretStore } from '../../okta/auth/secret-stores.js';
 import type { CredentialProvider } from '../../okta/auth/types.js';
 import { createOktaClient } from '../../okta/client.js';
+import type { ClientSideEncryption } from '../../output/client-side-encryption.js';
 import { parseConfig } from '../config/parse-config.js';
 import type { Config } from '../config/schema.js';
 import { EventBridgeEventSink } from '../observability/event-sink.js';
 import { powertoolsRunLogger } from '../observability/logger.js';
 import { powertoolsRunMetrics } from '../observability/metrics.js';
 import { S3StateStore } from '../state/s3-state-store.js';
+import { clientSideEncryptionFor } from './client-side-encryption-for.js';
 import { taskClientLimits } from './task-client-limits.js';
 import type { RunnerDeps } from './types.js';
 
@@ -76,6 +78,8 @@ interface Runtime {
   readonly eventBridge: EventBridgeClient;
   credentials: Promise<CredentialProvider> | null;
   readonly secrets: SecretsManagerClient;
+  /** From output.encryption.clientSide: the KMS keyring every file is envelope-encrypted with, or undefined. */
+  readonly clientSideEncryption: ClientSideEncryption | undefined;
 }
 
 /** Longest one S3 request (a part of up to 8 MiB) may take before it is abandoned and retried. */
@@ -87,9 +91,10 @@ let runtime: Runtime | null = null;
 function getRuntime(): Runtime {
   if (runtime === null) {
     const env = readLambdaEnv();
+    const config = configFromEnv(env);
     runtime = {
       env,
-      config: configFromEnv(env),
+      config,
       // lib-storage passes no abort signal to part uploads: a request timeout is what stops a hung part (the SDK
       // then retries it, and an unrecoverable failure aborts the multipart upload).
       s3: tracer.captureAWSv3Client(
@@ -98,6 +103,7 @@ function getRuntime(): Runtime {
       eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
       secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
       credentials: null,
+      clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
     };
   }
   return runtime;
@@ -139,6 +145,7 @@ export function lambdaRunnerDeps(): RunnerDeps {
     clock: Date.now,
     logger: powertoolsRunLogger(logger),
     metrics: powertoolsRunMetrics(metrics),
+    ...(rt.clientSideEncryption ? { clientSideEncryption: rt.clientSideEncryption } : {}),
   };
 }
 
