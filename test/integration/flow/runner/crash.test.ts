@@ -8,20 +8,20 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commitRun } from '../../../../lambdas/flow/runner/commit-run.js';
-import { planRun } from '../../../../lambdas/flow/runner/plan-run.js';
-import { runExtractTask } from '../../../../lambdas/flow/runner/run-extract-task.js';
 import { runFlow, SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
-import {
-  CRASH_POINTS,
-  type CrashPoint,
-  type ExtractStepResult,
-  type RunnerDeps,
-  type TaskContinuation,
-} from '../../../../lambdas/flow/runner/types.js';
+import { CRASH_POINTS, type CrashPoint, type RunnerDeps } from '../../../../lambdas/flow/runner/types.js';
 import type { Sandbox } from '../../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS } from '../../../../sandbox/org/index.js';
-import { committedRuns, DAY, frozenSandbox, type Harness, harness, idsOf, testConfig } from './harness.js';
+import {
+  committedRuns,
+  DAY,
+  frozenSandbox,
+  type Harness,
+  harness,
+  idsOf,
+  runStepsRetryingCrashes,
+  testConfig,
+} from './harness.js';
 
 const FLOW = {
   name: 'users-crash',
@@ -99,33 +99,6 @@ async function expectExactlyOnce(h: Harness) {
   expect(lease?.released).toBe(true);
 }
 
-/** Drives the steps like the state machine: a step that crashes is retried with the same input. */
-async function stepwise(deps: RunnerDeps, retryDeps: RunnerDeps): Promise<void> {
-  const runId = '20260102T000000Z-retry1';
-  const retry = async <T>(call: (d: RunnerDeps) => Promise<T>): Promise<T> => {
-    try {
-      return await call(deps);
-    } catch (error) {
-      if (!(error instanceof SimulatedCrash)) throw error;
-      return call(retryDeps);
-    }
-  };
-  const { run, tasks } = await retry((d) => planRun(FLOW.name, { kind: 'manual', runId }, d));
-  const results: ExtractStepResult[] = [];
-  for (const task of tasks) {
-    let result: ExtractStepResult | null = null;
-    while (result === null || !result.done) {
-      const continuation: TaskContinuation | null = result?.continuation ?? null;
-      // A tiny budget: every invocation reads one page, so crashes land between invocations too.
-      result = await retry(
-        (d): Promise<ExtractStepResult> => runExtractTask({ run, task, continuation, deadline: d.clock() }, d),
-      );
-    }
-    results.push(result);
-  }
-  await retry((d) => commitRun({ run, results }, d));
-}
-
 describe('crash at every step', () => {
   it('lists the crash points the runner passes', () => {
     expect(CRASH_POINTS.length).toBeGreaterThanOrEqual(10);
@@ -137,7 +110,9 @@ describe('crash at every step', () => {
       harnesses.push(h);
       let crashed = false;
       const crash = crashOnce(point);
-      await stepwise(
+      await runStepsRetryingCrashes(
+        FLOW.name,
+        '20260102T000000Z-retry1',
         depsFor(h, (at, info) => {
           try {
             crash(at);

@@ -6,7 +6,11 @@ import { localRunnerDeps } from '../../../../bin/commands/runner-deps.js';
 import { parseConfig } from '../../../../lambdas/flow/config/parse-config.js';
 import type { Config } from '../../../../lambdas/flow/config/schema.js';
 import { memoryRunLogger } from '../../../../lambdas/flow/observability/logger.js';
-import type { RunnerDeps } from '../../../../lambdas/flow/runner/types.js';
+import { commitRun } from '../../../../lambdas/flow/runner/commit-run.js';
+import { planRun } from '../../../../lambdas/flow/runner/plan-run.js';
+import { runExtractTask } from '../../../../lambdas/flow/runner/run-extract-task.js';
+import { SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
+import type { ExtractStepResult, RunnerDeps, TaskContinuation } from '../../../../lambdas/flow/runner/types.js';
 import { MemoryStateStore } from '../../../../lambdas/flow/state/memory-state-store.js';
 import type { OktaRecord } from '../../../../lambdas/okta/types.js';
 import { listCommittedRuns, type RunManifest, readManifest } from '../../../../lambdas/output/manifest.js';
@@ -99,4 +103,38 @@ export function usersInWindow(sandbox: Sandbox, window: { from?: string; to: str
 
 export function idsOf(records: readonly OktaRecord[]): string[] {
   return records.map((r) => String(r.id)).sort();
+}
+
+/**
+ * Drives one run's steps like the state machine does: plan, every task's extract invocations (each a tiny budget,
+ * so every invocation reads one page and crashes land between invocations too), commit. A step that throws a
+ * SimulatedCrash is retried once with the same input and `retryDeps` (the crash hook removed).
+ */
+export async function runStepsRetryingCrashes(
+  flow: string,
+  runId: string,
+  deps: RunnerDeps,
+  retryDeps: RunnerDeps,
+): Promise<void> {
+  const retry = async <T>(call: (d: RunnerDeps) => Promise<T>): Promise<T> => {
+    try {
+      return await call(deps);
+    } catch (error) {
+      if (!(error instanceof SimulatedCrash)) throw error;
+      return call(retryDeps);
+    }
+  };
+  const { run, tasks } = await retry((d) => planRun(flow, { kind: 'manual', runId }, d));
+  const results: ExtractStepResult[] = [];
+  for (const task of tasks) {
+    let result: ExtractStepResult | null = null;
+    while (result === null || !result.done) {
+      const continuation: TaskContinuation | null = result?.continuation ?? null;
+      result = await retry(
+        (d): Promise<ExtractStepResult> => runExtractTask({ run, task, continuation, deadline: d.clock() }, d),
+      );
+    }
+    results.push(result);
+  }
+  await retry((d) => commitRun({ run, results }, d));
 }

@@ -4,19 +4,18 @@
  * three ids, once, the data is exactly the live groups, and the next snapshot is this run's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitRun } from '../../../../lambdas/flow/runner/commit-run.js';
-import { planRun } from '../../../../lambdas/flow/runner/plan-run.js';
-import { runExtractTask } from '../../../../lambdas/flow/runner/run-extract-task.js';
 import { runFlow, SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
-import {
-  CRASH_POINTS,
-  type CrashPoint,
-  type ExtractStepResult,
-  type RunnerDeps,
-  type TaskContinuation,
-} from '../../../../lambdas/flow/runner/types.js';
+import { CRASH_POINTS, type CrashPoint } from '../../../../lambdas/flow/runner/types.js';
 import type { Sandbox } from '../../../../sandbox/index.js';
-import { committedRuns, frozenSandbox, type Harness, harness, idsOf, testConfig } from './harness.js';
+import {
+  committedRuns,
+  frozenSandbox,
+  type Harness,
+  harness,
+  idsOf,
+  runStepsRetryingCrashes,
+  testConfig,
+} from './harness.js';
 
 const FLOW = {
   name: 'groups-snap',
@@ -36,30 +35,6 @@ afterAll(async () => {
   await sandbox.close();
   for (const h of hs) h.cleanup();
 });
-
-async function retried(deps: RunnerDeps, retryDeps: RunnerDeps, runId: string): Promise<void> {
-  const retry = async <T>(call: (d: RunnerDeps) => Promise<T>): Promise<T> => {
-    try {
-      return await call(deps);
-    } catch (error) {
-      if (!(error instanceof SimulatedCrash)) throw error;
-      return call(retryDeps);
-    }
-  };
-  const { run, tasks } = await retry((d) => planRun(FLOW.name, { kind: 'manual', runId }, d));
-  const results: ExtractStepResult[] = [];
-  for (const task of tasks) {
-    let result: ExtractStepResult | null = null;
-    while (result === null || !result.done) {
-      const continuation: TaskContinuation | null = result?.continuation ?? null;
-      result = await retry(
-        (d): Promise<ExtractStepResult> => runExtractTask({ run, task, continuation, deadline: d.clock() }, d),
-      );
-    }
-    results.push(result);
-  }
-  await retry((d) => commitRun({ run, results }, d));
-}
 
 describe('snapshot-diff with a crash at every step', () => {
   for (const point of CRASH_POINTS.filter((p) => p !== 'plan:after-lease')) {
@@ -81,10 +56,11 @@ describe('snapshot-diff with a crash at every step', () => {
       const crash = (at: CrashPoint) => {
         if (at === point && ++seen === (point === 'extract:after-page' ? 2 : 1)) throw new SimulatedCrash(point);
       };
-      await retried(
+      await runStepsRetryingCrashes(
+        FLOW.name,
+        `20260103T000000Z-${point.replace(/[^a-z]/g, '').slice(0, 20)}`,
         h.deps({ pageLimit: 8, maxRecordsPerFile: 5, crash }),
         h.deps({ pageLimit: 8, maxRecordsPerFile: 5 }),
-        `20260103T000000Z-${point.replace(/[^a-z]/g, '').slice(0, 20)}`,
       );
       expect(seen).toBeGreaterThan(0);
       const tombstones = (await committedRuns(h.dir, 'Group_deletes')).flatMap((r) => r.records);
