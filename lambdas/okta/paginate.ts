@@ -19,6 +19,13 @@ export interface PaginateOptions {
    * its `nextUrl` (poll it later) and the generator stops; without it an empty page ends the listing.
    */
   readonly allowEmptyPages?: boolean;
+  /**
+   * Fetch the next page while the consumer is still working on the current one. With one request in flight, every
+   * millisecond the consumer spends on a page (projection, filtering, encoding) is otherwise a millisecond the org
+   * sits idle; one page of read-ahead hides it and keeps memory constant. A read-ahead the consumer never asks for
+   * (it stopped early) is aborted.
+   */
+  readonly readAhead?: boolean;
 }
 
 export interface PaginateDeps {
@@ -50,93 +57,107 @@ export async function* paginate<T>(
   const seenCursors = new Set<string>();
   const firstCursor = url.searchParams.get('after');
   if (firstCursor !== null) seenCursors.add(firstCursor);
-  while (url) {
-    const current: URL = url;
-    seenUrls.add(current.href);
-    const response = await deps.get(current, options.signal);
-    const where = redactUrlPath(current);
-    if (!Array.isArray(response.body)) {
-      throw new OktaPaginationError({
-        reason: 'not-an-array',
-        url: where,
-        detail: `expected a JSON array from a list endpoint, got ${response.body === null ? 'null' : typeof response.body}.`,
-      });
-    }
-    const items = response.body as T[];
-    const linkHeader = response.headers.get('link');
-    const nextRaw = findLink(linkHeader, 'next');
-    const selfRaw = findLink(linkHeader, 'self');
-    let next: URL | null = null;
-    if (nextRaw !== null) {
-      try {
-        next = new URL(nextRaw, current);
-      } catch (err) {
-        throw new OktaPaginationError({ reason: 'bad-link', url: where, detail: 'the next link is not a URL.' }, err);
-      }
-      if (!isSameOrigin(next, deps.origin)) {
+  const ahead = new AbortController();
+  const aheadSignal = options.signal ? AbortSignal.any([options.signal, ahead.signal]) : ahead.signal;
+  let pending: Promise<OktaResponse> | null = null;
+  try {
+    while (url) {
+      const current: URL = url;
+      seenUrls.add(current.href);
+      const response = await (pending ?? deps.get(current, options.signal));
+      pending = null;
+      const where = redactUrlPath(current);
+      if (!Array.isArray(response.body)) {
         throw new OktaPaginationError({
-          reason: 'cross-origin',
+          reason: 'not-an-array',
           url: where,
-          detail: `the next link points to ${next.origin}, not the org ${deps.origin}; refusing to follow it.`,
+          detail: `expected a JSON array from a list endpoint, got ${response.body === null ? 'null' : typeof response.body}.`,
         });
       }
-    }
-
-    if (items.length === 0) {
-      if (options.allowEmptyPages) {
-        yield { items, nextUrl: next?.href ?? null, url: current.href };
-        return;
-      }
-      if (next) {
-        deps.observer?.onWarning?.({
-          code: 'okta.pagination.empty-page-with-next',
-          message: `An empty page at ${where} still had a next link; treating it as the end of the listing.`,
-        });
-      }
-      yield { items, nextUrl: null, url: current.href };
-      return;
-    }
-
-    if (next) {
-      const self = selfRaw === null ? null : safeUrl(selfRaw, current);
-      if (next.href === current.href || (self !== null && next.href === self.href)) {
-        throw new OktaPaginationError({
-          reason: 'next-is-self',
-          url: where,
-          detail: 'Okta returned a next link equal to the page itself (a pagination loop); stopping with an error.',
-        });
-      }
-      if (seenUrls.has(next.href)) {
-        throw new OktaPaginationError({
-          reason: 'repeated-url',
-          url: where,
-          detail: `the next link ${redactUrlPath(next)} was already fetched (a pagination loop).`,
-        });
-      }
-      const cursor = next.searchParams.get('after');
-      if (cursor !== null) {
-        if (seenCursors.has(cursor)) {
+      const items = response.body as T[];
+      const linkHeader = response.headers.get('link');
+      const nextRaw = findLink(linkHeader, 'next');
+      const selfRaw = findLink(linkHeader, 'self');
+      let next: URL | null = null;
+      if (nextRaw !== null) {
+        try {
+          next = new URL(nextRaw, current);
+        } catch (err) {
+          throw new OktaPaginationError({ reason: 'bad-link', url: where, detail: 'the next link is not a URL.' }, err);
+        }
+        if (!isSameOrigin(next, deps.origin)) {
           throw new OktaPaginationError({
-            reason: 'repeated-cursor',
+            reason: 'cross-origin',
             url: where,
-            detail: `the next link repeats cursor after=${cursor} (a pagination loop).`,
+            detail: `the next link points to ${next.origin}, not the org ${deps.origin}; refusing to follow it.`,
           });
         }
-        seenCursors.add(cursor);
       }
-    } else if (linkHeader === null) {
-      const limit = Number(current.searchParams.get('limit') ?? Number.NaN);
-      if (Number.isFinite(limit) && limit > 0 && items.length >= limit) {
-        deps.observer?.onWarning?.({
-          code: 'okta.pagination.link-missing',
-          message:
-            `A full page (${items.length} items) at ${where} had no Link header; treating it as the last page. ` +
-            'If records are missing, re-run: Okta may have dropped the header.',
-        });
+
+      if (items.length === 0) {
+        if (options.allowEmptyPages) {
+          yield { items, nextUrl: next?.href ?? null, url: current.href };
+          return;
+        }
+        if (next) {
+          deps.observer?.onWarning?.({
+            code: 'okta.pagination.empty-page-with-next',
+            message: `An empty page at ${where} still had a next link; treating it as the end of the listing.`,
+          });
+        }
+        yield { items, nextUrl: null, url: current.href };
+        return;
       }
+
+      if (next) {
+        const self = selfRaw === null ? null : safeUrl(selfRaw, current);
+        if (next.href === current.href || (self !== null && next.href === self.href)) {
+          throw new OktaPaginationError({
+            reason: 'next-is-self',
+            url: where,
+            detail: 'Okta returned a next link equal to the page itself (a pagination loop); stopping with an error.',
+          });
+        }
+        if (seenUrls.has(next.href)) {
+          throw new OktaPaginationError({
+            reason: 'repeated-url',
+            url: where,
+            detail: `the next link ${redactUrlPath(next)} was already fetched (a pagination loop).`,
+          });
+        }
+        const cursor = next.searchParams.get('after');
+        if (cursor !== null) {
+          if (seenCursors.has(cursor)) {
+            throw new OktaPaginationError({
+              reason: 'repeated-cursor',
+              url: where,
+              detail: `the next link repeats cursor after=${cursor} (a pagination loop).`,
+            });
+          }
+          seenCursors.add(cursor);
+        }
+      } else if (linkHeader === null) {
+        const limit = Number(current.searchParams.get('limit') ?? Number.NaN);
+        if (Number.isFinite(limit) && limit > 0 && items.length >= limit) {
+          deps.observer?.onWarning?.({
+            code: 'okta.pagination.link-missing',
+            message:
+              `A full page (${items.length} items) at ${where} had no Link header; treating it as the last page. ` +
+              'If records are missing, re-run: Okta may have dropped the header.',
+          });
+        }
+      }
+      if (next && options.readAhead) {
+        const prefetch = deps.get(next, aheadSignal);
+        // Handled here so a failure waits, unreported, until the consumer asks for that page (or is dropped).
+        prefetch.catch(() => undefined);
+        pending = prefetch;
+      }
+      yield { items, nextUrl: next?.href ?? null, url: current.href };
+      url = next;
     }
-    yield { items, nextUrl: next?.href ?? null, url: current.href };
-    url = next;
+  } finally {
+    ahead.abort();
   }
 }
 

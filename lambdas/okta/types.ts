@@ -26,8 +26,14 @@ export interface OktaApi {
   readonly origin: string;
   /** GET a JSON document by path (`/api/v1/users/00u…`) or absolute same-origin URL. */
   getJson<T = unknown>(pathOrUrl: string, init?: { signal?: AbortSignal }): Promise<T>;
-  /** Follow Link rel="next" from a path or absolute same-origin URL, one page at a time, with loop guards. */
-  paginate<T = OktaRecord>(pathOrUrl: string, init?: { signal?: AbortSignal }): AsyncGenerator<OktaPage<T>>;
+  /**
+   * Follow Link rel="next" from a path or absolute same-origin URL, one page at a time, with loop guards.
+   * `readAhead`: fetch the next page while the consumer works on this one (one page of read-ahead).
+   */
+  paginate<T = OktaRecord>(
+    pathOrUrl: string,
+    init?: { signal?: AbortSignal; readAhead?: boolean },
+  ): AsyncGenerator<OktaPage<T>>;
 }
 
 /** A time range [from, to) as ISO-8601 UTC strings with milliseconds; either end may be open. */

@@ -125,7 +125,10 @@ export async function* extract(
   let emitted = resume?.records ?? 0;
   const start = resume?.next ?? plan.path;
   const signal = deps.signal;
-  for await (const page of deps.api.paginate(start, signal === undefined ? {} : { signal })) {
+  for await (const page of deps.api.paginate(
+    start,
+    signal === undefined ? { readAhead: true } : { signal, readAhead: true },
+  )) {
     signal?.throwIfAborted();
     const records = [];
     for (const item of page.items) {
