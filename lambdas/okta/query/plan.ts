@@ -21,18 +21,14 @@
  */
 import { isQueryParameterField, resolveField } from '../catalog/index.js';
 import type { FieldDef, FilterOperator, ObjectDef, PushDownTarget } from '../catalog/types.js';
-import type { OktaRecord } from '../types.js';
+import type { OktaQueryPlan, PlanFn } from '../extract/types.js';
 import { compileResidual } from './evaluate.js';
 import type { Filter, FilterValue } from './filter.js';
 import { FilterValidationError } from './filter-validation-error.js';
 import { formatInstant, type Instant, toInstant } from './instant.js';
 
-export interface OktaQueryPlan {
-  path: string;
-  residual: (record: OktaRecord) => boolean;
-  description: string;
-}
-export type PlanFn = (def: ObjectDef, filter: Filter | null, options?: { pageLimit?: number }) => OktaQueryPlan;
+// The planner implements the extraction engine's contract (one definition, in extract/types.ts).
+export type { OktaQueryPlan, PlanFn };
 
 /** A pushed expression and how many filter terms it carries. */
 interface Pushed {
