@@ -11,10 +11,10 @@ import {
   SecretCache,
   ttlDefinitionCache,
 } from '../../../lambdas/appflow/index.js';
-import { buildAuthorizationUrl, createPkce, exchangeAuthorizationCode } from '../../../lambdas/okta/auth/index.js';
 import type { OktaRecord } from '../../../lambdas/okta/types.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS, type OrgObject } from '../../../sandbox/org/index.js';
+import { connect as oauthConsent } from '../okta/client/helpers.js';
 
 export const SECRET_ARN =
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:appflow!123456789012-okta-flow-conn-AbCdEf';
@@ -125,29 +125,5 @@ export const truth = (sandbox: Sandbox, object: OrgObject): OktaRecord[] => [...
 
 /** An OAuth access token for the sandbox's web app with the given scopes (authorization code + PKCE). */
 export async function accessToken(sandbox: Sandbox, scopes: readonly string[]): Promise<string> {
-  const app = sandbox.oauth.clients.web;
-  const redirectUri = app.redirectUris[0] ?? '';
-  const { codeVerifier, codeChallenge, state } = await createPkce();
-  const url = buildAuthorizationUrl({
-    origin: sandbox.baseUrl,
-    clientId: app.clientId,
-    redirectUri,
-    scopes,
-    state,
-    codeChallenge,
-  });
-  const res = await fetch(url, { redirect: 'manual' });
-  const location = res.headers.get('location');
-  if (res.status !== 302 || !location) throw new Error(`authorize answered ${res.status}`);
-  const tokens = await exchangeAuthorizationCode({
-    origin: sandbox.baseUrl,
-    clientId: app.clientId,
-    clientSecret: app.clientSecret ?? '',
-    tokenEndpointAuthMethod: 'client_secret_basic',
-    redirectUri,
-    callbackUrl: location,
-    state,
-    codeVerifier,
-  });
-  return tokens.accessToken;
+  return (await oauthConsent(sandbox, 'web', scopes)).tokens.accessToken;
 }
