@@ -15,7 +15,7 @@ export interface DescribedField {
 
 export interface DescribedObject {
   readonly object: string;
-  readonly primaryKey: string;
+  readonly primaryKey: readonly string[];
   readonly cursorField: string | null;
   readonly sliceFields: readonly string[];
   readonly fields: DescribedField[];
@@ -43,7 +43,7 @@ export function describeObject(name: string): DescribedObject {
 
 export function describeText(described: DescribedObject): string {
   const head = [
-    `${described.object}: primary key ${described.primaryKey}, incremental cursor ${described.cursorField ?? 'none (full copies only)'}, ` +
+    `${described.object}: primary key ${described.primaryKey.join(' + ')}, incremental cursor ${described.cursorField ?? 'none (full copies only)'}, ` +
       `slice fields ${described.sliceFields.join(', ') || 'none'}`,
     '',
   ];

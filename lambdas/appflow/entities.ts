@@ -49,14 +49,14 @@ export function toFieldDefinition(def: ObjectDef, field: FieldDef): FieldDefinit
     label: field.label,
     description: field.description,
     defaultValue: null,
-    isPrimaryKey: field.column === def.primaryKey,
+    isPrimaryKey: def.primaryKey.includes(field.column),
     isDeprecated: false,
     // No constraints: AppFlow reads Okta's ISO-8601 timestamps as they are; allowed values are not enforced.
     constraints: null,
     readProperties: {
       // Query parameters (Application group_id / user_id) narrow the listing but are not record attributes.
       isRetrievable: !queryParameter,
-      isNullable: field.column !== def.primaryKey,
+      isNullable: !def.primaryKey.includes(field.column),
       isQueryable: operators.length > 0,
       isTimestampFieldForIncrementalQueries: field.type === 'DateTime' && field.column === windowColumn(def),
     },

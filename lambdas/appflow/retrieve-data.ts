@@ -21,11 +21,13 @@ export async function retrieveData(
   deps: ConnectorDeps,
 ): Promise<{ records: string[] }> {
   const def = await session.definition(request.entityIdentifier);
-  const idField = request.idFieldName ?? def.primaryKey;
-  if (idField !== def.primaryKey) {
-    throw new InvalidRequestError(
-      `${def.name} records can only be retrieved by "${def.primaryKey}", not "${idField}".`,
-    );
+  const [keyColumn, ...composite] = def.primaryKey;
+  if (keyColumn === undefined || composite.length > 0) {
+    throw new InvalidRequestError(`${def.name} records have a composite key and cannot be retrieved by id.`);
+  }
+  const idField = request.idFieldName ?? keyColumn;
+  if (idField !== keyColumn) {
+    throw new InvalidRequestError(`${def.name} records can only be retrieved by "${keyColumn}", not "${idField}".`);
   }
   if (request.ids.length > MAX_IDS) {
     throw new InvalidRequestError(`RetrieveData takes at most ${MAX_IDS} ids per call, got ${request.ids.length}.`);

@@ -1,5 +1,5 @@
 /** What a flow's config means for extraction and output: its filter, fields and columns. */
-import { getObjectDef } from '../../okta/catalog/index.js';
+import { getObjectDef, keyFields } from '../../okta/catalog/index.js';
 import type { ObjectDef } from '../../okta/catalog/types.js';
 import { selectFields } from '../../okta/extract/extract.js';
 import type { Filter } from '../../okta/query/filter.js';
@@ -30,9 +30,8 @@ export function flowRequest(config: Config, flowName: string): FlowRequest {
   const def = getObjectDef(flow.object);
   const fields = flow.fields;
   const selected = selectFields(def, fields);
-  // The primary key is always written (the projection keeps it), so it is always a column.
-  const primary = def.fields.find((f) => f.column === def.primaryKey);
-  const withKey = primary !== undefined && !selected.includes(primary) ? [primary, ...selected] : selected;
+  // The primary key is always written (the projection keeps it), so its columns always come first when not selected.
+  const withKey = [...keyFields(def).filter((k) => !selected.includes(k)), ...selected];
   return { flow, def, filter: flowFilter(flow), fields, columns: columnsFromFields(withKey) };
 }
 

@@ -4,9 +4,11 @@
  * files so far go to the task's checkpoint, and a small continuation (Okta cursor + next part index) is returned for
  * the next invocation. Nothing here is visible to readers: only the commit's manifest makes files exist.
  */
+import { recordKey } from '../../okta/catalog/index.js';
+import type { ObjectDef } from '../../okta/catalog/types.js';
 import { extract } from '../../okta/extract/extract.js';
 import { planQuery } from '../../okta/query/plan.js';
-import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
+import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
 import { invocationIdsKey, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
@@ -14,6 +16,7 @@ import { emptyRunCounts, type RunCounts } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
 import { loadTaskFiles, saveTaskFiles } from './checkpoint.js';
 import { addCounts } from './counts.js';
+import { RunStateError } from './errors.js';
 import { requestForRun } from './flow-request.js';
 import { holdLease } from './lease.js';
 import { DEFAULT_LEASE_TTL_MS } from './plan-run.js';
@@ -108,7 +111,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         { api, plan: planQuery, ...(input.signal ? { signal: input.signal } : {}) },
       )) {
         await writer.write(page.records);
-        if (ids !== null) for (const record of page.records) ids.push(String(record[request.def.primaryKey]));
+        if (ids !== null) for (const record of page.records) ids.push(keyOrFail(request.def, record));
         live.records += page.records.length;
         live.pages += 1;
         okta = page.continuation;
@@ -196,6 +199,14 @@ async function writeDeletes(
     await writer.write(fresh.map((t) => ({ ...t })));
     live.records += fresh.length;
   }
+}
+
+function keyOrFail(def: ObjectDef, record: OktaRecord): string {
+  const key = recordKey(def, record);
+  if (key === undefined) {
+    throw new RunStateError(`A ${def.name} record from Okta has no ${def.primaryKey.join(' + ')}; it cannot be keyed.`);
+  }
+  return key;
 }
 
 function recordMetrics(deps: RunnerDeps, flow: string, counts: Partial<RunCounts>): void {

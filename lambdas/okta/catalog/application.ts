@@ -23,7 +23,7 @@ export const applicationDef: ObjectDef = defineObject({
   itemPath: (id) => `/api/v1/apps/${encodeURIComponent(id)}`,
   scope: 'okta.apps.read',
   pageLimit: 200,
-  primaryKey: 'id',
+  primaryKey: ['id'],
   cursorField: null,
   sliceFields: [],
   fields: [

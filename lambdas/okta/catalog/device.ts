@@ -20,7 +20,7 @@ export const deviceDef: ObjectDef = defineObject({
   itemPath: (id) => `/api/v1/devices/${encodeURIComponent(id)}`,
   scope: 'okta.devices.read',
   pageLimit: 200,
-  primaryKey: 'id',
+  primaryKey: ['id'],
   cursorField: 'last_updated',
   sliceFields: ['last_updated'],
   fields: [

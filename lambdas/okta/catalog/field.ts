@@ -77,10 +77,15 @@ export interface FieldSpec {
   readonly aliases?: readonly string[];
   readonly sensitive?: boolean;
   readonly custom?: boolean;
+  /** List fields: the element type, when known. */
+  readonly items?: AppFlowDataType;
 }
 
 /** Builds a FieldDef; the dotted Okta path is always an alias (unless it equals the column). */
 export function field(spec: FieldSpec): FieldDef {
+  if (spec.items !== undefined && spec.type !== 'List') {
+    throw new Error(`catalog bug: ${spec.column} has an element type but is a ${spec.type}, not a List`);
+  }
   const operators = spec.operators ?? operatorsFor(spec.type);
   const aliases = [spec.path, ...(spec.aliases ?? [])].filter((a, i, all) => a !== spec.column && all.indexOf(a) === i);
   return {
@@ -92,6 +97,7 @@ export function field(spec: FieldSpec): FieldDef {
     pushDown: pushDownMap(spec.pushDown ?? {}, operators),
     aliases,
     sensitive: spec.sensitive ?? false,
+    ...(spec.items !== undefined ? { items: spec.items } : {}),
     custom: spec.custom ?? false,
     description: spec.description,
   };

@@ -24,7 +24,7 @@ export const groupDef: ObjectDef = defineObject({
   itemPath: (id) => `/api/v1/groups/${encodeURIComponent(id)}`,
   scope: 'okta.groups.read',
   pageLimit: 200,
-  primaryKey: 'id',
+  primaryKey: ['id'],
   cursorField: 'last_updated',
   sliceFields: ['created', 'last_updated'],
   fields: [
@@ -89,6 +89,7 @@ export const groupDef: ObjectDef = defineObject({
       label: 'Object Class',
       path: 'objectClass',
       type: 'List',
+      items: 'String',
       description: 'Profile classes, e.g. okta:user_group.',
     }),
     field({

@@ -1,10 +1,13 @@
 /** The catalog: one definition per Okta object, name resolution, default projections and value access. */
+
+import type { OktaRecord } from '../types.js';
 import { APPLICATION_QUERY_PARAMETER_COLUMNS, applicationDef } from './application.js';
 import { deviceDef } from './device.js';
 import { groupDef } from './group.js';
 import type { FieldDef, ObjectDef, OktaObjectName } from './types.js';
 import { userDef } from './user.js';
 import { userTypeDef } from './user-type.js';
+import { getValue } from './values.js';
 
 export { customAttributes, snakeCase, UserSchemaError, withCustomUserAttributes } from './custom-attributes.js';
 export { getValue, readPath } from './values.js';
@@ -59,6 +62,31 @@ export function resolveField(def: ObjectDef, nameOrAlias: string): FieldDef | un
  */
 export function isQueryParameterField(def: ObjectDef, field: FieldDef): boolean {
   return def.name === 'Application' && APPLICATION_QUERY_PARAMETER_COLUMNS.includes(field.column);
+}
+
+/** The fields of the primary key, in key order; throws on a catalog whose key names no field. */
+export function keyFields(def: ObjectDef): FieldDef[] {
+  return def.primaryKey.map((column) => {
+    const field = def.fields.find((f) => f.column === column);
+    if (field === undefined) throw new Error(`catalog bug: ${def.name} key column ${column} is not a field`);
+    return field;
+  });
+}
+
+/**
+ * A record's primary key as one string: the id itself for single-column keys (`00u…`), the JSON array of the values
+ * for composite keys (`["00g…","00u…"]`). Undefined when a key value is missing, null or not a string or number: such
+ * a record cannot be identified, and callers must refuse it rather than invent a key.
+ */
+export function recordKey(def: ObjectDef, record: OktaRecord): string | undefined {
+  const values: (string | number)[] = [];
+  for (const field of keyFields(def)) {
+    const value = getValue(record, field);
+    if (typeof value === 'string' && value !== '') values.push(value);
+    else if (typeof value === 'number' && Number.isFinite(value)) values.push(value);
+    else return undefined;
+  }
+  return values.length === 1 ? String(values[0]) : JSON.stringify(values);
 }
 
 /** The columns a flow gets when it names none: every non-sensitive field that has a value in records. */

@@ -58,6 +58,11 @@ export interface FieldDef {
   readonly aliases: readonly string[];
   /** Secrets or credentials material: never output unless a flow asks for the field by name. */
   readonly sensitive: boolean;
+  /**
+   * List fields: the AppFlow type of each element when it is known and uniform (`objectClass`: String; a custom
+   * `array` attribute: its `items.type`). Output writes such a field as a typed list; without it, as JSON text.
+   */
+  readonly items?: AppFlowDataType | undefined;
   /** Discovered from the user schema (custom profile attribute) rather than built in. */
   readonly custom: boolean;
   readonly description: string;
@@ -75,8 +80,11 @@ export interface ObjectDef {
   readonly scope: string;
   /** Page size to request; null when the endpoint is not paginated (user types). */
   readonly pageLimit: number | null;
-  /** Column of the primary key (always `id`). */
-  readonly primaryKey: string;
+  /**
+   * Columns of the primary key, in order: `['id']` for directory objects; relations have composite keys such as
+   * `['group_id', 'user_id']`. Every record of a run is unique on these columns (see `recordKey`).
+   */
+  readonly primaryKey: readonly string[];
   /** Column of the incremental cursor (`last_updated`), or null when the object has none usable server-side. */
   readonly cursorField: string | null;
   /** Columns a big scan may be split on with `search` range filters (`created`, `last_updated`); empty: no slicing. */

@@ -13,7 +13,7 @@ export const userTypeDef: ObjectDef = defineObject({
   itemPath: (id) => `/api/v1/meta/types/user/${encodeURIComponent(id)}`,
   scope: 'okta.userTypes.read',
   pageLimit: null,
-  primaryKey: 'id',
+  primaryKey: ['id'],
   cursorField: null,
   sliceFields: [],
   fields: [

@@ -36,7 +36,7 @@ export const userDef: ObjectDef = defineObject({
   itemPath: (id) => `/api/v1/users/${encodeURIComponent(id)}`,
   scope: 'okta.users.read',
   pageLimit: 200,
-  primaryKey: 'id',
+  primaryKey: ['id'],
   cursorField: 'last_updated',
   sliceFields: ['created', 'last_updated'],
   fields: [

@@ -2,7 +2,7 @@
  * Projection: a record cut down to the selected fields, still in Okta's nested shape (`{id, profile: {department}}`),
  * so Struct and List values stay lossless and every consumer reads values with the catalog's `getValue`.
  */
-import { getValue, isQueryParameterField } from '../catalog/index.js';
+import { getValue, isQueryParameterField, keyFields } from '../catalog/index.js';
 import type { FieldDef, ObjectDef } from '../catalog/types.js';
 import type { OktaRecord } from '../types.js';
 
@@ -21,10 +21,9 @@ function withoutCovered(fields: readonly FieldDef[]): FieldDef[] {
   return kept;
 }
 
-/** A function that projects records onto `fields` (plus the primary key). */
+/** A function that projects records onto `fields` (plus the primary key's fields). */
 export function compileProjection(def: ObjectDef, fields: readonly FieldDef[]): (record: OktaRecord) => OktaRecord {
-  const primary = def.fields.find((f) => f.column === def.primaryKey);
-  const all = primary !== undefined && !fields.includes(primary) ? [primary, ...fields] : [...fields];
+  const all = [...keyFields(def).filter((k) => !fields.includes(k)), ...fields];
   const selected = withoutCovered(all.filter((f) => !isQueryParameterField(def, f)));
   return (record) => {
     const out: OktaRecord = {};

@@ -4,7 +4,9 @@ import {
   getObjectDef,
   getValue,
   isQueryParameterField,
+  keyFields,
   listObjectDefs,
+  recordKey,
   resolveField,
   UnknownObjectError,
 } from '../../../../lambdas/okta/catalog/index.js';
@@ -16,6 +18,32 @@ function col(def: ObjectDef, column: string): FieldDef {
   if (f === undefined) throw new Error(`no column ${column} on ${def.name}`);
   return f;
 }
+
+describe('primary keys', () => {
+  const user = getObjectDef('User');
+  // A composite-key object as relations will have: (group_id, user_id).
+  const membership: ObjectDef = {
+    ...getObjectDef('Group'),
+    primaryKey: ['id', 'type'],
+  };
+
+  it('keys a record by its id, or by the JSON array of a composite key', () => {
+    expect(keyFields(user).map((f) => f.column)).toEqual(['id']);
+    expect(recordKey(user, { id: '00u1' })).toBe('00u1');
+    expect(recordKey(membership, { id: '00g1', type: 'OKTA_GROUP' })).toBe('["00g1","OKTA_GROUP"]');
+  });
+
+  it('refuses records whose key is missing, null, empty or not a scalar', () => {
+    for (const record of [{}, { id: null }, { id: '' }, { id: { nested: 1 } }, { id: Number.NaN }]) {
+      expect(recordKey(user, record)).toBeUndefined();
+    }
+    expect(recordKey(membership, { id: '00g1' })).toBeUndefined();
+  });
+
+  it('says which key column is not a field', () => {
+    expect(() => keyFields({ ...user, primaryKey: ['nope'] })).toThrow(/key column nope/);
+  });
+});
 
 describe('catalog structure', () => {
   it('has exactly the five objects, found by name case-insensitively', () => {
@@ -39,8 +67,8 @@ describe('catalog structure', () => {
       for (const op of Object.keys(f.pushDown)) expect(f.operators).toContain(op);
       if (f.type === 'Struct') expect(f.operators).toEqual([]);
     }
-    expect(def.primaryKey).toBe('id');
-    expect(columns).toContain(def.primaryKey);
+    expect(def.primaryKey).toEqual(['id']);
+    for (const key of def.primaryKey) expect(columns).toContain(key);
     if (def.cursorField !== null) expect(col(def, def.cursorField).type).toBe('DateTime');
     for (const s of def.sliceFields) expect(col(def, s).type).toBe('DateTime');
   });
