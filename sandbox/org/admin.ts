@@ -202,8 +202,8 @@ export function createAdmin(state: OrgState): OrgAdmin {
   const setAssignment = (appId: string, userIdOrLogin: string, assigned: boolean): void => {
     const a = appIndex(appId);
     const u = userIndex(userIdOrLogin);
-    if (apps.isAssignedUser(a, u) === assigned) return;
-    apps.setUserAssignment(a, u, assigned);
+    if (state.assignments.isDirect(a, u) === assigned) return;
+    state.assignments.setDirect(a, u, assigned);
     log(
       assigned ? 'application.user_membership.add' : 'application.user_membership.remove',
       assigned ? 'Add user to application membership' : 'Remove user from application membership',
@@ -236,7 +236,6 @@ export function createAdmin(state: OrgState): OrgAdmin {
         profile,
         credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
       });
-      groups.invalidateCounts();
       touchMembership(0);
       log('user.lifecycle.create', 'Create okta user', [userParty(u)]);
       if (active) log('user.lifecycle.activate', 'Activate okta user', [userParty(u)]);
@@ -266,9 +265,8 @@ export function createAdmin(state: OrgState): OrgAdmin {
       }
       const party = userParty(u);
       const memberOf: number[] = [];
-      for (let g = 1; g < groups.size; g++) if (groups.isMember(g, u)) memberOf.push(g);
+      for (const g of groups.groupsOf(u)) if (g > 0) memberOf.push(g);
       users.delete(u);
-      groups.invalidateCounts();
       for (const g of [0, ...memberOf]) touchMembership(g);
       log('user.lifecycle.delete.completed', 'Delete user', [party]);
       return 'deleted';

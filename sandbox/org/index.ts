@@ -1,5 +1,6 @@
 import type { SandboxClock } from '../clock.js';
 import { createAdmin, handleAdminRequest, type OrgAdmin } from './admin.js';
+import { AppAssignments } from './app-assignments.js';
 import { AppStore, DIRECTORY_APP_INDEX, MIN_APPS, PROVISIONING_APP_INDEX } from './apps.js';
 import type { OrgOptions, RouteMatcher, RouteResult } from './contract.js';
 import { DeviceStore } from './devices.js';
@@ -68,7 +69,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
   const adminId = new IdSpace('00u', seed, Stream.userId).idOf(0);
   const userTypes = new UserTypeStore(seed, epochMs, adminId);
   const users = new UserStore({ seed, count: options.users, epochMs, typeIds: userTypes.typeIds });
-  const apps = new AppStore({ seed, count: appCount, epochMs, groupCount }, users);
+  const apps = new AppStore({ seed, count: appCount, epochMs, groupCount });
   const groups = new GroupStore(
     {
       seed,
@@ -79,6 +80,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
     },
     users,
   );
+  const assignments = new AppAssignments(seed, epochMs, apps, users, groups, groupCount);
   const devices = new DeviceStore({ seed, count: deviceCount, epochMs }, users);
   const adminParty = {
     id: adminId,
@@ -87,7 +89,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
     displayName: 'Sandbox Admin',
   };
   const logs = new LogStore(seed, adminParty, () => generateHistory(users, groups, epochMs));
-  const state: OrgState = { clock, epochMs, users, groups, apps, devices, userTypes, logs };
+  const state: OrgState = { clock, epochMs, users, groups, apps, assignments, devices, userTypes, logs };
   const admin = createAdmin(state);
 
   return {

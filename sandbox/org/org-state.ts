@@ -1,4 +1,5 @@
 import type { SandboxClock } from '../clock.js';
+import type { AppAssignments } from './app-assignments.js';
 import type { AppStore } from './apps.js';
 import type { DeviceStore } from './devices.js';
 import type { GroupStore } from './groups.js';
@@ -13,6 +14,7 @@ export interface OrgState {
   readonly users: UserStore;
   readonly groups: GroupStore;
   readonly apps: AppStore;
+  readonly assignments: AppAssignments;
   readonly devices: DeviceStore;
   readonly userTypes: UserTypeStore;
   readonly logs: LogStore;

@@ -113,6 +113,11 @@ export class UserStore {
     return i >= 0 && i < this.size && !this.deleted.has(i);
   }
 
+  /** Indexes of deleted users (few: only admin deletes). */
+  deletedIndexes(): Iterable<number> {
+    return this.deleted;
+  }
+
   isStored(i: number): boolean {
     return this.stored.has(i);
   }
