@@ -17,6 +17,14 @@ export interface GroupAssignmentFields {
   readonly lastUpdatedMs: number;
 }
 
+/** An admin's direct assignment or unassignment of a user, with the fields the assignment request set. */
+export interface DirectOverride {
+  readonly assigned: boolean;
+  readonly atMs: number;
+  readonly userName?: string;
+  readonly profile?: Record<string, unknown>;
+}
+
 /** One user of an app: `direct` = scope USER (assigned directly, maybe also through a group), else scope GROUP. */
 export interface AppUserRef {
   readonly u: number;
@@ -31,7 +39,7 @@ export interface AppUserRef {
 export class AppAssignments {
   private readonly direct = new Map<number, SparseSubset>();
   private readonly assignedGroupSets = new Map<number, SparseSubset>();
-  private readonly userOverlay = new Map<number, Map<number, boolean>>();
+  private readonly userOverlay = new Map<number, Map<number, DirectOverride>>();
   private readonly groupOverlay = new Map<number, Map<number, GroupAssignmentFields | null>>();
   private readonly directBase: number;
   private readonly directExponent: number;
@@ -73,20 +81,25 @@ export class AppAssignments {
     return set;
   }
 
-  isDirect(a: number, u: number): boolean {
-    if (!this.apps.exists(a) || !this.users.exists(u)) return false;
-    const override = this.userOverlay.get(a)?.get(u);
-    if (override !== undefined) return override;
+  /** Whether the generated org (before any admin change) assigns user u to app a directly. */
+  generatedDirect(a: number, u: number): boolean {
     return this.directSet(a).has(u);
   }
 
-  setDirect(a: number, u: number, assigned: boolean): void {
+  isDirect(a: number, u: number): boolean {
+    if (!this.apps.exists(a) || !this.users.exists(u)) return false;
+    const override = this.userOverlay.get(a)?.get(u);
+    if (override !== undefined) return override.assigned;
+    return this.directSet(a).has(u);
+  }
+
+  setDirect(a: number, u: number, assigned: boolean, details: Omit<DirectOverride, 'assigned'>): void {
     let overrides = this.userOverlay.get(a);
     if (!overrides) {
       overrides = new Map();
       this.userOverlay.set(a, overrides);
     }
-    overrides.set(u, assigned);
+    overrides.set(u, { ...details, assigned });
   }
 
   /** Live groups assigned to app a, ascending. */
@@ -127,7 +140,7 @@ export class AppAssignments {
     const overrides = this.userOverlay.get(a);
     const added = overrides
       ? [...overrides]
-          .filter(([u, on]) => on && u >= start && !this.directSet(a).has(u))
+          .filter(([u, on]) => on.assigned && u >= start && !this.directSet(a).has(u))
           .map(([u]) => u)
           .sort((x, y) => x - y)
       : [];
@@ -152,8 +165,8 @@ export class AppAssignments {
     }
   }
 
-  private *liveDirect(a: number, start: number, overrides: Map<number, boolean> | undefined): Generator<number> {
-    for (const u of this.directSet(a).from(start)) if (overrides?.get(u) !== false) yield u;
+  private *liveDirect(a: number, start: number, overrides: Map<number, DirectOverride> | undefined): Generator<number> {
+    for (const u of this.directSet(a).from(start)) if (overrides?.get(u)?.assigned !== false) yield u;
   }
 
   /** Apps user u reaches (directly or through a group), ascending. */
@@ -175,11 +188,13 @@ export class AppAssignments {
     const { u, direct } = ref;
     const appId = this.apps.ids.idOf(a);
     const userId = this.users.ids.idOf(u);
+    const override = direct ? this.userOverlay.get(a)?.get(u) : undefined;
     const assignedMs =
       Math.max(this.apps.createdMs(a), this.users.createdMs(u)) + (hash(this.seed, Stream.appUser, u, a) % (30 * DAY));
-    const createdMs = Math.min(assignedMs, this.epochMs - DAY);
-    const lastUpdatedMs = Math.max(createdMs, Math.min(this.users.lastUpdatedMs(u), this.epochMs - DAY));
-    const login = this.users.login(u);
+    const createdMs = override?.atMs ?? Math.min(assignedMs, this.epochMs - DAY);
+    const lastUpdatedMs =
+      override?.atMs ?? Math.max(createdMs, Math.min(this.users.lastUpdatedMs(u), this.epochMs - DAY));
+    const login = override?.userName ?? this.users.login(u);
     const names = this.users.names(u);
     const provisioned = this.apps.signOnMode(a) === 'SAML_2_0';
     return {
@@ -194,7 +209,12 @@ export class AppAssignments {
       syncState: provisioned ? 'SYNCHRONIZED' : 'DISABLED',
       ...(provisioned ? { lastSync: oktaTimestamp(lastUpdatedMs) } : {}),
       credentials: { userName: login },
-      profile: { email: login, firstName: names.firstName, lastName: names.lastName },
+      profile: {
+        email: this.users.login(u),
+        firstName: names.firstName,
+        lastName: names.lastName,
+        ...override?.profile,
+      },
       _links: {
         app: { href: `{{origin}}/api/v1/apps/${appId}` },
         user: { href: `{{origin}}/api/v1/users/${userId}` },

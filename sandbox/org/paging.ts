@@ -7,6 +7,8 @@ export interface LimitPolicy {
   readonly max: number;
   /** Smaller limits are raised to this (app groups: the spec's minimum is 20). */
   readonly min?: number;
+  /** `limit=0` is valid (System Log: an empty page whose `next` is the current position). */
+  readonly allowZero?: boolean;
 }
 
 export const LIMITS = {
@@ -21,7 +23,7 @@ export const LIMITS = {
   appGroups: { default: 20, max: 200, min: 20 },
   assignees: { default: 100, max: 100 },
   devices: { default: 200, max: 200 },
-  logs: { default: 100, max: 1000 },
+  logs: { default: 100, max: 1000, allowZero: true },
 } as const satisfies Record<string, LimitPolicy>;
 
 export type LimitResult =
@@ -33,7 +35,9 @@ export function readLimit(params: URLSearchParams, policy: LimitPolicy): LimitRe
   if (raw === null || raw === '') return { ok: true, limit: policy.default };
   if (!/^-?\d+$/.test(raw)) return { ok: false, error: errors.validation(`limit: '${raw}' is not an integer`) };
   const limit = Number(raw);
-  if (limit < 1) return { ok: false, error: errors.validation(`limit: must be at least 1, got ${limit}`) };
+  if (limit < (policy.allowZero ? 0 : 1)) {
+    return { ok: false, error: errors.validation(`limit: must be at least ${policy.allowZero ? 0 : 1}, got ${limit}`) };
+  }
   return { ok: true, limit: Math.max(policy.min ?? 1, Math.min(limit, policy.max)) };
 }
 
