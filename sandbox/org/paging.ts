@@ -38,7 +38,7 @@ export function readLimit(params: URLSearchParams, policy: LimitPolicy): LimitRe
   if (limit < (policy.allowZero ? 0 : 1)) {
     return { ok: false, error: errors.validation(`limit: must be at least ${policy.allowZero ? 0 : 1}, got ${limit}`) };
   }
-  return { ok: true, limit: Math.max(policy.min ?? 1, Math.min(limit, policy.max)) };
+  return { ok: true, limit: Math.max(policy.min ?? (policy.allowZero ? 0 : 1), Math.min(limit, policy.max)) };
 }
 
 export interface ScanResult<T> {
