@@ -7,7 +7,11 @@ export interface WantedOperation {
 }
 
 const management = (path: string): WantedOperation => ({ spec: 'management', method: 'get', path });
-const write = (method: 'post' | 'put' | 'delete', path: string): WantedOperation => ({ spec: 'management', method, path });
+const write = (method: 'post' | 'put' | 'delete', path: string): WantedOperation => ({
+  spec: 'management',
+  method,
+  path,
+});
 
 const USER_LIFECYCLE = [
   'activate',
