@@ -98,6 +98,29 @@ describe('group members', () => {
   });
 });
 
+describe('incremental membership reads', () => {
+  it('filter=lastMembershipUpdated gt finds exactly the groups whose membership changed since', () => {
+    const t = testOrg(400, 8, { groups: 30 });
+    const okta = [...t.org.all('groups')]
+      .filter((g) => g.type === 'OKTA_GROUP' && t.list(`/api/v1/groups/${String(g.id)}/users`).items.length > 0)
+      .slice(0, 3);
+    expect(okta).toHaveLength(3);
+    const users = [...t.org.all('users')];
+    const mark = new Date(t.clock.now()).toISOString();
+    t.clock.advance(60_000);
+    t.org.admin.addGroupMember(String(okta[0]?.id), String(users[300]?.id));
+    t.org.admin.removeGroupMember(
+      String(okta[1]?.id),
+      String(t.drain(`/api/v1/groups/${String(okta[1]?.id)}/users`)[0]?.id),
+    );
+    t.org.admin.updateGroup(String(okta[2]?.id), { description: 'profile only' });
+    const changed = t.drain('/api/v1/groups', { filter: `lastMembershipUpdated gt "${mark}"` }).map((g) => g.id);
+    expect(changed.sort()).toEqual([okta[0]?.id, okta[1]?.id].sort());
+    const profileChanged = t.drain('/api/v1/groups', { filter: `lastUpdated gt "${mark}"` }).map((g) => g.id);
+    expect(profileChanged).toEqual([okta[2]?.id]);
+  });
+});
+
 describe('app assignments', () => {
   const t = testOrg(600, 13, { groups: 30 });
   const apps = [...t.org.all('apps')];
