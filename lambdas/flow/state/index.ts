@@ -8,6 +8,9 @@ export {
   flowStateSchema,
   initialFlowState,
   type Lease,
+  type LeaseHolder,
+  leaseHolderSchema,
+  type RunDocumentRef,
 } from './flow-state.js';
 export {
   LocalFileBlobStore,
@@ -17,7 +20,7 @@ export {
 } from './local-file-state-store.js';
 export { MemoryBlobStore, MemoryStateStore } from './memory-state-store.js';
 export { S3BlobStore, S3StateStore, type S3StateStoreOptions } from './s3-state-store.js';
-export { checkpointKey, flowStateKey, leaseKey } from './state-keys.js';
+export { checkpointKey, flowStateKey, leaseKey, runDocumentKey } from './state-keys.js';
 export type { StateStore } from './state-store.js';
 export {
   type VersionedBlob,
