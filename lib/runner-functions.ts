@@ -58,11 +58,12 @@ export class RunnerFunctions extends Construct {
     this.plan = fn('PlanRun', 'plan-run.ts', 'okta-flow: plan a run (window, slices, lease)', Duration.minutes(2));
     // Extract works inside a time budget and returns a continuation; 15 minutes is the Lambda maximum.
     this.extract = fn('ExtractStep', 'extract-step.ts', 'okta-flow: extract one slice', Duration.minutes(15), 1024);
+    // Commit reads every task's result and checkpoint: 15 minutes (the Lambda maximum) covers the largest plan.
     this.commit = fn(
       'CommitRun',
       'commit-run.ts',
       'okta-flow: write the manifest, advance the watermark',
-      Duration.minutes(5),
+      Duration.minutes(15),
     );
     this.fail = fn('FailRun', 'fail-run.ts', 'okta-flow: abort uploads, release the lease', Duration.minutes(2));
     this.all = [this.plan, this.extract, this.commit, this.fail];
