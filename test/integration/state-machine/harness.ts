@@ -227,6 +227,8 @@ export interface ExecuteOptions {
   readonly extractRemainingMs?: number;
   /** Replace a step's result after the real handler ran (a test double for another helper's contract). */
   readonly afterStep?: (step: StepName, input: Json, output: Json) => Json;
+  /** Applied to every function's deps for this execution (e.g. a small Okta page size). */
+  readonly deps?: Partial<RunnerDeps>;
   /** Executions are named; the lease records this ARN. */
   readonly name?: string;
 }
@@ -250,11 +252,12 @@ export async function execute(stack: LocalStack, input: Json, options: ExecuteOp
   const name = options.name ?? `exec-${Math.random().toString(36).slice(2, 10)}`;
   const executionArn = `arn:aws:states:${REGION}:${ACCOUNT}:execution:${stack.synth.stack.stackName}-RunFlow:${name}`;
   const invocations: Record<string, number> = {};
+  const deps = (step: StepName): RunnerDeps => ({ ...depsOf(stack, step), ...options.deps });
   const handlers = {
-    PlanRun: createPlanRunHandler(() => depsOf(stack, 'PlanRun')),
-    ExtractStep: createExtractStepHandler(() => depsOf(stack, 'ExtractStep')),
-    CommitRun: createCommitRunHandler(() => depsOf(stack, 'CommitRun')),
-    FailRun: createFailRunHandler(() => depsOf(stack, 'FailRun')),
+    PlanRun: createPlanRunHandler(() => deps('PlanRun')),
+    ExtractStep: createExtractStepHandler(() => deps('ExtractStep')),
+    CommitRun: createCommitRunHandler(() => deps('CommitRun')),
+    FailRun: createFailRunHandler(() => deps('FailRun')),
   };
   const remaining = options.extractRemainingMs ?? 900_000;
   const lambda = (step: StepName) => async (payload: unknown) => {
