@@ -8,7 +8,12 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createLambdaRuntime, type LambdaRuntime, runnerDepsFor } from '../../../lambdas/flow/runner/lambda-deps.js';
@@ -35,6 +40,7 @@ export interface RecordedCall {
 
 export interface DeployedFunction {
   readonly logicalId: string;
+  readonly roleLogicalId: string;
   /** PlanRun, ExtractStep, CommitRun or FailRun: the handler its entry file exports. */
   readonly step: StepName;
   readonly env: Record<string, string>;
@@ -53,6 +59,8 @@ export interface LocalStack {
   readonly secretArn: string;
   readonly keyArn: string;
   readonly stateMachineArn: string;
+  /** CloudFormation tokens → the local values used everywhere here. */
+  readonly render: (value: unknown) => unknown;
   readonly published: { step: StepName; detailType: string; detail: Json }[];
 }
 
@@ -84,6 +92,7 @@ export async function localStack(options: LocalStackOptions): Promise<LocalStack
   const functions = new Map<StepName, DeployedFunction>();
   for (const fn of stack.functions.all) {
     const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
+    const roleLogicalId = stack.getLogicalId(fn.role?.node.defaultChild as never);
     const step = stepOf(fn.node.id);
     const properties = json.Resources[logicalId].Properties;
     const env = render(properties.Environment.Variables) as Record<string, string>;
@@ -120,6 +129,9 @@ export async function localStack(options: LocalStackOptions): Promise<LocalStack
       VersionId: 'v1',
       SecretString: JSON.stringify({ type: 'apiToken', apiToken: options.sandbox.apiToken }),
     });
+    // Refresh-token rotation (a compare-and-swap of AWSCURRENT): answered, so the calls can be recorded.
+    secretsMock.on(PutSecretValueCommand).resolves({ ARN: secretArn, VersionId: 'v2' });
+    secretsMock.on(UpdateSecretVersionStageCommand).resolves({ ARN: secretArn });
     const runtime = createLambdaRuntime(env, {
       s3,
       eventBridge,
@@ -128,11 +140,11 @@ export async function localStack(options: LocalStackOptions): Promise<LocalStack
     });
     const base = runnerDepsFor(runtime);
     const deps: RunnerDeps = { ...base, clock: options.clock ?? (() => options.sandbox.clock.now()) };
-    const fnRecord: DeployedFunction = { logicalId, step, env, calls, runtime, deps };
+    const fnRecord: DeployedFunction = { logicalId, roleLogicalId, step, env, calls, runtime, deps };
     Object.defineProperty(fnRecord, 'mockedCalls', { value: [events, secretsMock] });
     functions.set(step, fnRecord);
   }
-  return { synth, definition, functions, secretArn, keyArn, stateMachineArn, published };
+  return { synth, definition, functions, secretArn, keyArn, stateMachineArn, render, published };
 }
 
 function stepOf(constructId: string): StepName {
@@ -183,6 +195,8 @@ function tokenRenderer(
     if (type === 'AWS::Lambda::Function' && attribute === 'Arn')
       return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${id}`;
     if (type === 'AWS::S3::Bucket' && attribute === 'Arn') return `arn:aws:s3:::${ref(id)}`;
+    if (type === 'AWS::Logs::LogGroup' && attribute === 'Arn')
+      return `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}:*`;
     throw new Error(`no local value for GetAtt ${id}.${attribute} (${type})`);
   };
   const render = (value: unknown): unknown => {
