@@ -1,6 +1,13 @@
 /** Flow state: watermarks, checkpoints, leases. S3 in the cloud, memory in tests, a folder for `okta-flow run --out`. */
 export { BlobStateStore } from './blob-state-store.js';
-export { ConflictError, InvalidStateKeyError, LeaseHeldError, LeaseLostError, StateCorruptError } from './errors.js';
+export {
+  ConflictError,
+  InvalidStateKeyError,
+  LeaseHeldError,
+  LeaseLostError,
+  StateAccessDeniedError,
+  StateCorruptError,
+} from './errors.js';
 export {
   type Checkpoint,
   type CheckpointRef,
