@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunCompletedDetail } from '../../../../lambdas/flow/events.js';
+import { SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
 import type { LaneStepResult } from '../../../../lambdas/flow/runner/run-lane.js';
 import type { ExtractStepResult } from '../../../../lambdas/flow/runner/types.js';
 import { createCommitRunHandler } from '../../../../lambdas/handlers/commit-run.js';
@@ -16,11 +17,13 @@ import type { Sandbox } from '../../../../sandbox/index.js';
 import { committedRuns, frozenSandbox, type Harness, harness, idsOf, testConfig } from './harness.js';
 
 const FLOW = { name: 'groups-full', object: 'Group', mode: 'full', slicing: { count: 2, concurrency: 2 } };
+/** Two lanes of two tasks each: lane 0 runs t00 then t02, lane 1 runs t01 then t03. */
+const LANES = { name: 'groups-lanes', object: 'Group', mode: 'full', slicing: { count: 4, concurrency: 2 } };
 let sandbox: Sandbox;
 let h: Harness;
 beforeAll(async () => {
   sandbox = await frozenSandbox({ users: 2000, groups: 120 });
-  h = harness(sandbox, testConfig([FLOW]));
+  h = harness(sandbox, testConfig([FLOW, LANES]));
 });
 afterAll(async () => {
   await sandbox.close();
@@ -105,5 +108,39 @@ describe('Lambda handlers as the state machine calls them', () => {
     expect(deps.events.ofKind('failed').map((e) => e.runId)).toEqual([planned.run.runId]);
     expect(deps.metrics.get('groups-full', 'failures')).toBe(1);
     expect(runKeys()).toEqual([]);
+  });
+
+  it('a lane invocation that crashes in its second task is retried with the same input: every group exactly once', async () => {
+    let crashed = false;
+    const crashing = h.deps({
+      crash: (point, info) => {
+        if (!crashed && point === 'extract:after-checkpoint' && info.taskId === 't02') {
+          crashed = true;
+          throw new SimulatedCrash('Lambda died mid-invocation');
+        }
+      },
+    });
+    const deps = h.deps();
+    const planned = await createPlanRunHandler(() => deps)({ flow: 'groups-lanes' });
+    expect(planned).toMatchObject({ lanes: [0, 1], taskCount: 4 });
+    for (const lane of planned.lanes) {
+      const event = wire({ run: planned.run, lane });
+      let out: LaneStepResult;
+      try {
+        // A whole Lambda's time: the lane finishes t00 and goes on to t02 in the same invocation.
+        out = (await createExtractStepHandler(() => crashing)(event)) as LaneStepResult;
+      } catch (error) {
+        expect(error).toBeInstanceOf(SimulatedCrash);
+        // Step Functions retries the invocation with the input it had: t00 runs again, then t02.
+        out = (await createExtractStepHandler(() => deps)(event)) as LaneStepResult;
+      }
+      expect(out).toMatchObject({ lane, done: true });
+    }
+    expect(crashed).toBe(true);
+    const completed = (await createCommitRunHandler(() => deps)({ run: planned.run })) as RunCompletedDetail;
+    const groups = [...sandbox.org.all('groups')].map((g) => String(g.id)).sort();
+    expect(completed.counts.records).toBe(groups.length);
+    const run = (await committedRuns(h.dir, 'Group')).find((r) => r.runId === planned.run.runId);
+    expect(idsOf(run?.records ?? [])).toEqual(groups);
   });
 });
