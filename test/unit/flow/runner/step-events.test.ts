@@ -77,7 +77,22 @@ const cases: { name: string; call: () => Promise<unknown>; message: RegExp }[] =
     call: () => extract({ flow: 'users-hourly' }),
     message: /Invalid ExtractStep event: run: .*start runs with the console input \{"flow": "<name>"\}/,
   },
-  { name: 'ExtractStep: no task', call: () => extract({ run }), message: /Invalid ExtractStep event: task:/ },
+  {
+    name: 'ExtractStep: neither a lane nor a task',
+    call: () => extract({ run }),
+    message: /Invalid ExtractStep event: lane: .*The state machine passes \{"run": \{…\}, "lane": 0\}/,
+  },
+  { name: 'ExtractStep: negative lane', call: () => extract({ run, lane: -1 }), message: /lane:/ },
+  {
+    name: 'ExtractStep: lane continuation with a bad part index',
+    call: () => extract({ run, lane: 0, taskIndex: 0, continuation: { v: 1, okta: null, nextPartIndex: -1 } }),
+    message: /continuation\.nextPartIndex/,
+  },
+  {
+    name: 'PlanRun: the state machine wrapper around a bad input',
+    call: () => plan({ input: { flow: 'Users Hourly' }, executionArn: 'arn:aws:states:eu-west-1:1:execution:x:y' }),
+    message: /is not a flow name \(kebab-case/,
+  },
   {
     name: 'ExtractStep: bad part label',
     call: () => extract({ run, task: { ...task, partLabel: 'T 0' } }),
