@@ -15,7 +15,7 @@ import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
 import { checkOktaSourceFlags, type OktaSourceFlags, resolveOktaSource } from './okta-source.js';
 import { createRunProgress } from './progress.js';
 import { localRunnerDeps, parseOut } from './runner-deps.js';
-import { type RunSummaryRow, summaryTable } from './summary.js';
+import { type RunSummaryRow, summaryTable, warningLines } from './summary.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../examples/okta-flow.config.json', import.meta.url));
 export const DEFAULT_OUT = 'okta-flow-output';
@@ -101,10 +101,14 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
         );
         rows.push({ flow: input.flow, status: 'committed', detail: result.completed });
       } catch (error) {
+        // What the run had done, and what Okta warned about, come from its Run Failed event.
+        const failed = deps.events.ofKind('failed').findLast((e) => e.flow === input.flow);
         rows.push({
           flow: input.flow,
           status: 'failed',
           error: error instanceof Error ? error.message : String(error),
+          ...(failed ? { counts: failed.counts } : {}),
+          ...(failed?.warnings ? { warnings: failed.warnings } : {}),
         });
       }
     }
@@ -116,6 +120,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       if (row.detail) for (const m of row.detail.manifests) print(`${row.flow}: ${out.locate(m)}`);
       if (row.error) print(`${row.flow} failed: ${row.error}`);
     }
+    for (const line of warningLines(rows)) print(line);
     print(`Output: ${out.where}`);
     return { rows, where: out.where, ok: rows.every((r) => r.status === 'committed') };
   } finally {

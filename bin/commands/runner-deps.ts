@@ -99,13 +99,16 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
     options.out.prefix === undefined
       ? options.config
       : { ...options.config, output: { ...options.config.output, prefix: options.out.prefix } };
-  const createOktaApi = (observer: OktaClientObserver, { concurrentTasks }: { concurrentTasks: number }) =>
+  const createOktaApi = (
+    observer: OktaClientObserver,
+    { concurrentTasks, sleepBudgetMs }: { concurrentTasks: number; sleepBudgetMs?: number },
+  ) =>
     okta.kind === 'sandbox'
       ? createOktaClient({
           domain: okta.baseUrl,
           allowLoopback: true,
           credentials: new ApiTokenCredentials(okta.apiToken),
-          ...taskClientLimits(config.okta, concurrentTasks),
+          ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
           observer,
         })
       : createOktaClient({
@@ -113,7 +116,7 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
           allowLoopback: okta.connection.allowLoopback,
           ...(okta.connection.customDomains ? { customDomains: okta.connection.customDomains } : {}),
           credentials: okta.connection.credentials,
-          ...taskClientLimits(config.okta, concurrentTasks),
+          ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
           observer,
         });
   return {

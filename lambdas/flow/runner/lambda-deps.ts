@@ -126,12 +126,12 @@ export function lambdaRunnerDeps(): RunnerDeps {
   const { env, config } = rt;
   return {
     config,
-    createOktaApi: async (observer, { concurrentTasks }) =>
+    createOktaApi: async (observer, { concurrentTasks, sleepBudgetMs }) =>
       createOktaClient({
         domain: config.okta.domain,
         ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
         credentials: await credentials(rt),
-        ...taskClientLimits(config.okta, concurrentTasks),
+        ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
         observer,
       }),
     target: { kind: 's3', client: rt.s3, bucket: env.OUTPUT_BUCKET, sseKms: { kmsKeyId: env.KMS_KEY_ARN } },
