@@ -16,7 +16,7 @@ import { LocalFileStateStore } from '../../lambdas/flow/state/local-file-state-s
 import { S3StateStore } from '../../lambdas/flow/state/s3-state-store.js';
 import type { StateStore } from '../../lambdas/flow/state/state-store.js';
 import { ApiTokenCredentials } from '../../lambdas/okta/auth/api-token.js';
-import { createOktaClient } from '../../lambdas/okta/client.js';
+import { createOktaClient, type OktaClientOptions } from '../../lambdas/okta/client.js';
 import type { OktaClientObserver } from '../../lambdas/okta/types.js';
 import type { OutputTarget } from '../../lambdas/output/sinks/types.js';
 import type { OktaConnection } from './okta-source.js';
@@ -88,6 +88,11 @@ export interface LocalDepsOptions {
   readonly pageLimit?: number;
   /** From output.encryption.clientSide (see clientSideEncryptionFor). */
   readonly clientSideEncryption?: RunnerDeps['clientSideEncryption'];
+  /** Client timing for tests (request timeout, retries, backoff); runs use the defaults. */
+  readonly oktaClientOptions?: Pick<
+    OktaClientOptions,
+    'requestTimeoutMs' | 'maxRetries' | 'backoff' | 'maxRateLimitRetries' | 'fetch'
+  >;
 }
 
 export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
@@ -109,6 +114,7 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
           allowLoopback: true,
           credentials: new ApiTokenCredentials(okta.apiToken),
           ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
+          ...options.oktaClientOptions,
           observer,
         })
       : createOktaClient({
@@ -117,6 +123,7 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
           ...(okta.connection.customDomains ? { customDomains: okta.connection.customDomains } : {}),
           credentials: okta.connection.credentials,
           ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
+          ...options.oktaClientOptions,
           observer,
         });
   return {

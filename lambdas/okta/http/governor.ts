@@ -354,8 +354,10 @@ export class RateGovernor {
     if (reset !== undefined) {
       // Okta's reset is authoritative, however far: the caller's wait budget decides whether it can be waited for.
       until = this.toLocal(reset);
-      b.resetAtServerSec = Math.max(b.resetAtServerSec ?? 0, reset);
-      b.resetAtLocal = this.toLocal(b.resetAtServerSec);
+      // The 429's reset is the freshest word on this bucket, even when an earlier answer named a later one: after
+      // it the window is new (keeping the later one would wait out a window Okta says is already over).
+      b.resetAtServerSec = reset;
+      b.resetAtLocal = until;
     } else {
       until = now + Math.min(this.windowMs, 1_000 * 2 ** attempt);
     }
