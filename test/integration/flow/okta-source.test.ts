@@ -4,7 +4,7 @@
  * really used (a request authenticates, or the org refuses them).
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import {
   OktaSourceError,
   resolveOktaSource,
 } from '../../../bin/commands/okta-source.js';
+import { EXAMPLE_CONFIG, runCommand } from '../../../bin/commands/run.js';
 import { parseConfig } from '../../../lambdas/flow/config/parse-config.js';
 import { createOktaClient } from '../../../lambdas/okta/client.js';
 import { OktaAuthError } from '../../../lambdas/okta/errors.js';
@@ -177,6 +178,26 @@ describe('each source uses the credentials it was given', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('run with a sandbox and an OAuth --secret-file: the flow runs on OAuth (the rotated token lands in the file)', async () => {
+    const { app, tokens } = await connect(sandbox);
+    const path = file('run-oauth.json', oauthSecret(app, tokens.refreshToken ?? ''));
+    const printed: string[] = [];
+    const result = await runCommand({
+      flows: ['users-hourly'],
+      config: EXAMPLE_CONFIG,
+      sandboxInstance: sandbox,
+      secretFile: path,
+      out: join(dir, 'run-oauth-out'),
+      progress: false,
+      print: (line) => printed.push(line),
+    });
+    expect(result.ok).toBe(true);
+    expect(printed.join('\n')).toMatch(/Okta: sandbox org on .*OAuth refresh token for client/);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as { refreshToken: string };
+    expect(stored.refreshToken).not.toBe(tokens.refreshToken);
+    expect(printed.join('\n')).not.toContain(stored.refreshToken);
   });
 
   it('the configured org with a secret file: the configured domain, the file credentials', async () => {
