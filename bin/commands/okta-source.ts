@@ -22,6 +22,7 @@ import type { JWK } from 'jose';
 import type { Config } from '../../lambdas/flow/config/schema.js';
 import { ApiTokenCredentials } from '../../lambdas/okta/auth/api-token.js';
 import { credentialsFromSecret } from '../../lambdas/okta/auth/from-secret.js';
+import { RelayObserver } from '../../lambdas/okta/auth/relay-observer.js';
 import { type OktaSecret, parseOktaSecret } from '../../lambdas/okta/auth/secret.js';
 import { SecretsManagerSecretStore } from '../../lambdas/okta/auth/secret-stores.js';
 import type { CredentialProvider, SecretStore } from '../../lambdas/okta/auth/types.js';
@@ -85,6 +86,8 @@ export interface OktaConnection {
   readonly clock: () => number;
   /** The in-process sandbox, when this command started or was given one. */
   readonly sandbox: Sandbox | undefined;
+  /** Where the credentials' own events (refresh warnings, retries) go: point it at the running step's observer. */
+  readonly events: RelayObserver;
   /** Stops an in-process sandbox this resolution started; a no-op otherwise. */
   close(): Promise<void>;
 }
@@ -200,10 +203,16 @@ function readSecretFile(path: string): FileSecret {
   return { path, store, secret: parseOktaSecret(text) };
 }
 
-function credentialsFor(file: FileSecret, origin: string, context: ResolveOktaSourceContext): CredentialProvider {
+function credentialsFor(
+  file: FileSecret,
+  origin: string,
+  context: ResolveOktaSourceContext,
+  events: RelayObserver,
+): CredentialProvider {
   return credentialsFromSecret(file.secret, {
     origin,
     store: file.store,
+    observer: events,
     ...(context.fetch ? { fetch: context.fetch } : {}),
     ...(context.requiredScopes ? { requiredScopes: context.requiredScopes } : {}),
   });
@@ -231,9 +240,12 @@ async function inProcessSandbox(
       ...(file ? sandboxAccepting(file.secret) : {}),
     }));
   const owned = given === undefined;
+  const events = new RelayObserver();
   try {
     const credentials =
-      file === undefined ? new ApiTokenCredentials(sandbox.apiToken) : credentialsFor(file, sandbox.baseUrl, context);
+      file === undefined
+        ? new ApiTokenCredentials(sandbox.apiToken)
+        : credentialsFor(file, sandbox.baseUrl, context, events);
     return {
       kind: 'sandbox',
       origin: sandbox.baseUrl,
@@ -244,6 +256,7 @@ async function inProcessSandbox(
       description: `sandbox org on ${sandbox.baseUrl} (${sandbox.org.counts.users} users), ${credentials.describe()}`,
       clock: () => sandbox.clock.now(),
       sandbox,
+      events,
       close: async () => {
         if (owned) await sandbox.close();
       },
@@ -308,7 +321,8 @@ async function sandboxAtUrl(
     );
   }
   const offset = await sandboxClockOffset(origin, context.fetch);
-  const credentials = credentialsFor(file, origin, context);
+  const events = new RelayObserver();
+  const credentials = credentialsFor(file, origin, context, events);
   return {
     kind: 'sandbox-url',
     origin,
@@ -319,6 +333,7 @@ async function sandboxAtUrl(
     description: `sandbox org on ${origin}, ${credentials.describe()}`,
     clock: () => Date.now() + offset,
     sandbox: undefined,
+    events,
     close: async () => undefined,
   };
 }
@@ -379,8 +394,11 @@ function configuredOrg(context: ResolveOktaSourceContext, file: FileSecret | und
     store = new SecretsManagerSecretStore((context.secretsManager ?? (() => new SecretsManagerClient({})))(), secretId);
     where = secretId;
   }
+  const events = new RelayObserver();
   const credentials =
-    file !== undefined ? credentialsFor(file, origin, context) : lazyCredentials(store, origin, context);
+    file !== undefined
+      ? credentialsFor(file, origin, context, events)
+      : lazyCredentials(store, origin, context, events);
   return {
     kind: 'org',
     origin,
@@ -392,6 +410,7 @@ function configuredOrg(context: ResolveOktaSourceContext, file: FileSecret | und
     description: `Okta org ${origin}, credentials from ${where}`,
     clock: Date.now,
     sandbox: undefined,
+    events,
     close: async () => undefined,
   };
 }
@@ -400,11 +419,17 @@ function configuredOrg(context: ResolveOktaSourceContext, file: FileSecret | und
  * Credentials read from Secrets Manager on first use: the read needs AWS credentials, which a command that fails
  * earlier (a bad flow name, a bad --out) should not ask for.
  */
-function lazyCredentials(store: SecretStore, origin: string, context: ResolveOktaSourceContext): CredentialProvider {
+function lazyCredentials(
+  store: SecretStore,
+  origin: string,
+  context: ResolveOktaSourceContext,
+  events: RelayObserver,
+): CredentialProvider {
   let provider: Promise<CredentialProvider> | undefined;
   const options = {
     origin,
     store,
+    observer: events,
     ...(context.fetch ? { fetch: context.fetch } : {}),
     ...(context.requiredScopes ? { requiredScopes: context.requiredScopes } : {}),
   };

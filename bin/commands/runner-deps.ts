@@ -29,7 +29,8 @@ export type OktaSource =
   | { readonly kind: 'sandbox'; readonly baseUrl: string; readonly apiToken: string }
   | {
       readonly kind: 'connection';
-      readonly connection: Pick<OktaConnection, 'domain' | 'allowLoopback' | 'customDomains' | 'credentials'>;
+      readonly connection: Pick<OktaConnection, 'domain' | 'allowLoopback' | 'customDomains' | 'credentials'> &
+        Partial<Pick<OktaConnection, 'events'>>;
     };
 
 export interface ParsedOut {
@@ -107,8 +108,10 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
   const createOktaApi = (
     observer: OktaClientObserver,
     { concurrentTasks, sleepBudgetMs }: { concurrentTasks: number; sleepBudgetMs?: number },
-  ) =>
-    okta.kind === 'sandbox'
+  ) => {
+    // The credentials' own warnings (OAuth refresh) belong to the step being run.
+    if (okta.kind === 'connection') okta.connection.events?.relayTo(observer);
+    return okta.kind === 'sandbox'
       ? createOktaClient({
           domain: okta.baseUrl,
           allowLoopback: true,
@@ -126,6 +129,7 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
           ...options.oktaClientOptions,
           observer,
         });
+  };
   return {
     config,
     createOktaApi,

@@ -17,6 +17,7 @@ import { runFlow } from '../../../lambdas/flow/runner/run-flow.js';
 import { MemoryStateStore } from '../../../lambdas/flow/state/memory-state-store.js';
 import { ApiTokenCredentials } from '../../../lambdas/okta/auth/api-token.js';
 import { RefreshTokenCredentials } from '../../../lambdas/okta/auth/refresh-token.js';
+import { RelayObserver } from '../../../lambdas/okta/auth/relay-observer.js';
 import { InMemorySecretStore } from '../../../lambdas/okta/auth/secret-stores.js';
 import type { CredentialProvider } from '../../../lambdas/okta/auth/types.js';
 import { committedRuns, testConfig } from '../flow/runner/harness.js';
@@ -76,7 +77,12 @@ interface Outcome {
 
 async function run(
   flow: 'users-full' | 'users-incremental',
-  options: { credentials?: CredentialProvider; taskBudgetMs?: number; maxRateLimitWaitSeconds?: number } = {},
+  options: {
+    credentials?: CredentialProvider;
+    events?: RelayObserver;
+    taskBudgetMs?: number;
+    maxRateLimitWaitSeconds?: number;
+  } = {},
 ): Promise<Outcome> {
   const dir = harnessDir();
   const state = new MemoryStateStore();
@@ -93,6 +99,7 @@ async function run(
         domain: okta.baseUrl,
         allowLoopback: true,
         credentials: options.credentials ?? new ApiTokenCredentials(okta.apiToken),
+        ...(options.events ? { events: options.events } : {}),
       },
     },
     out: { target: { kind: 'local', rootDir: dir }, state, where: dir, prefix: undefined, locate: (k) => join(dir, k) },
@@ -412,6 +419,18 @@ describe('row 8: error bodies that echo the credential', () => {
   });
 });
 
+describe('warnings of the credentials reach the run too', () => {
+  it('a refresh token near its 90-day expiry: warned in the log and the run event of the step that refreshed', async () => {
+    const events = new RelayObserver();
+    const consentedAt = new Date(Date.now() - 80 * 86_400_000).toISOString();
+    const credentials = oauthCredentials(undefined, { consentedAt, observer: events });
+    const outcome = await run('users-full', { credentials, events });
+    await expectExact(outcome);
+    expect(outcome.completed?.warnings?.map((w) => w.code)).toContain('okta.oauth.refresh-token-expiring');
+    expect(outcome.lines.some((l) => l.keys.code === 'okta.oauth.refresh-token-expiring')).toBe(true);
+  });
+});
+
 describe('row 9: an output prefix that climbs out', () => {
   it('output.prefix "../../etc" is refused by the config, saying why', () => {
     expect(() => testConfig(FLOWS, { prefix: '../../etc' })).toThrow(ConfigError);
@@ -500,7 +519,10 @@ function rawConfig() {
   };
 }
 
-function oauthCredentials(store?: InMemorySecretStore): RefreshTokenCredentials {
+function oauthCredentials(
+  store?: InMemorySecretStore,
+  extra: { consentedAt?: string; observer?: RelayObserver } = {},
+): RefreshTokenCredentials {
   const refreshToken = okta.consent();
   const secret = {
     type: 'oauth2',
@@ -516,6 +538,7 @@ function oauthCredentials(store?: InMemorySecretStore): RefreshTokenCredentials 
     clientSecret: okta.oauth.clientSecret,
     refreshToken,
     store: backing,
+    ...extra,
   });
 }
 
