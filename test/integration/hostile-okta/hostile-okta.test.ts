@@ -39,6 +39,14 @@ const FLOWS = [
     firstExecutionFrom: '2024-01-15T00:00:00.000Z',
     overlapSeconds: 0,
   },
+  {
+    name: 'users-deletes',
+    object: 'User',
+    mode: 'incremental',
+    firstExecutionFrom: '2024-01-15T00:00:00.000Z',
+    overlapSeconds: 0,
+    deleteDetection: 'system-log',
+  },
 ];
 const config = testConfig(FLOWS);
 const PAGE = 10;
@@ -76,7 +84,7 @@ interface Outcome {
 }
 
 async function run(
-  flow: 'users-full' | 'users-incremental',
+  flow: 'users-full' | 'users-incremental' | 'users-deletes',
   options: {
     credentials?: CredentialProvider;
     events?: RelayObserver;
@@ -174,7 +182,7 @@ async function expectCleanFailure(outcome: Outcome, error: RegExp, name?: string
   expect(await committedRuns(outcome.dir, 'User')).toEqual([]);
   const dataFiles = files(outcome.dir).filter((f) => /\/User\//.test(f.path));
   expect(dataFiles.map((f) => f.path)).toEqual([]);
-  for (const flow of ['users-full', 'users-incremental']) {
+  for (const flow of ['users-full', 'users-incremental', 'users-deletes']) {
     expect((await outcome.state.getFlowState(flow))?.state.watermark ?? null).toBeNull();
   }
   const failed = outcome.events.filter((e) => (e as { kind: string }).kind === 'failed');
@@ -233,6 +241,22 @@ describe('row 1: a rate-limit reset a day ahead', () => {
     expect(outcome.sleeps[0]).toBeGreaterThanOrEqual(1_000);
     expect(outcome.sleeps[0]).toBeLessThanOrEqual(5_000);
     expect(outcome.completed?.counts.throttled).toBe(1);
+  });
+});
+
+describe('row 1, delete detection: a System Log read that must wait for a reset', () => {
+  it('the deletes task drops its attempt, waits, reads the log again: exact records, one wait', async () => {
+    let limited = false;
+    okta.misbehave((r) => {
+      if (r.url.pathname !== '/api/v1/logs' || limited) return undefined;
+      limited = true;
+      return rateLimited(429, 1_500);
+    });
+    const outcome = await run('users-deletes', { taskBudgetMs: 200 });
+    await expectExact(outcome);
+    expect(outcome.sleeps).toHaveLength(1);
+    expect(okta.requests.filter((r) => r.url.pathname === '/api/v1/logs')).toHaveLength(2);
+    expect(outcome.completed?.counts.deletes).toBe(0);
   });
 });
 

@@ -153,6 +153,13 @@ export async function startHostileOkta(options: { users?: number } = {}): Promis
       const page = normalPage(request.url);
       return okJson(page.items, { link: linkHeader(page.self, page.next), ...rateHeaders() });
     }
+    if (path === '/api/v1/logs' && request.method === 'GET') {
+      // No deletes in this org: a bounded System Log query (`until`) with nothing in it.
+      return okJson([], {
+        link: linkHeader(new URL(request.url.pathname + request.url.search, baseUrl).href, null),
+        ...rateHeaders(),
+      });
+    }
     return oktaError(404, 'E0000007', `Not found: Resource not found: ${path} (GET)`);
   };
 
