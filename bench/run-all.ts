@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark set, then BENCHMARKS.md rewritten with the figures — not a test.
  *
- *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end] [--no-write]
+ *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share] [--no-write]
  *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--phase-cap-seconds N]
  *     [--from-results]
  *
@@ -21,8 +21,9 @@ import { markdownTable } from './lib/markdown-table.js';
 import { type EndToEndReport, renderEndToEnd } from './lib/render-end-to-end.js';
 import { renderExtract } from './lib/render-extract.js';
 import { REPO_ROOT } from './lib/sandbox-process.js';
+import { type RateShareReport, renderRateShare } from './rate-share-report.js';
 
-const PHASES = ['sandbox', 'extract', 'output', 'end-to-end'] as const;
+const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -111,6 +112,14 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
           ...(extractResult === null ? [] : ['--baseline-from', extractResult]),
         ],
         capSeconds: sizes.length * 2 * (e2eCap + 30) + 6 * 60,
+      };
+    case 'rate-share':
+      // The share as a ceiling for a whole run (issue 11): three runs of ~2 minutes each at 300 requests/min.
+      return {
+        phase,
+        script: 'bench/rate-share.ts',
+        args: ['--users', quick ? '40000' : '130000', '--cap-seconds', quick ? '60' : '200'],
+        capSeconds: quick ? 5 * 60 : 15 * 60,
       };
   }
 }
@@ -336,6 +345,11 @@ function renderBenchmarks(): string {
     return r === null ? 'Unreadable result.' : `${renderEndToEnd(r)}\n`;
   });
 
+  const rateShare = section('rate-share', 'Rate-limit share as a ceiling for a whole run (issue 11)', (file) => {
+    const r = readJson<RateShareReport>(file);
+    return r === null ? 'Unreadable result.' : `${renderRateShare(r)}\n`;
+  });
+
   const reproduce = [
     '## How to reproduce',
     '',
@@ -348,6 +362,7 @@ function renderBenchmarks(): string {
     'npx tsx bench/extract.ts --users 100000 --variants plain,sequential --rate-limited-seconds 0',
     'npx tsx bench/end-to-end.ts --users 100000',
     'npx tsx bench/output.ts --records 100000 --section sinks',
+    'npx tsx bench/rate-share.ts --users 130000  # the share as a ceiling: sliced, resumed and sequential runs',
     '```',
     '',
     `Caps: each extraction variant stops by itself after ${extractCap} s and each end-to-end run after ${e2eCap} s ` +
@@ -357,5 +372,5 @@ function renderBenchmarks(): string {
     '',
   ].join('\n');
 
-  return [head, sandbox, extract, output, e2e, reproduce].join('\n');
+  return [head, sandbox, extract, output, e2e, rateShare, reproduce].join('\n');
 }

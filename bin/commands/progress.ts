@@ -1,6 +1,7 @@
 /**
- * Progress bars on stderr (records, pages, rate-limit waits per object), one line per running flow; off when stderr
- * is not a TTY (CI, pipes), so logs stay clean.
+ * Progress bars on stderr (records, pages, duplicates dropped, rate-limit waits per object), one line per running
+ * flow; while a task waits for a rate-limit reset the line says so, with the time left. Off when stderr is not a TTY
+ * (CI, pipes), so logs stay clean.
  */
 import cliProgress from 'cli-progress';
 import type { ProgressUpdate } from '../../lambdas/flow/runner/types.js';
@@ -14,7 +15,8 @@ export function createRunProgress(enabled: boolean): RunProgress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
   const multi = new cliProgress.MultiBar(
     {
-      format: '{flow} {object} | {records} records | {pages} pages | rate-limit wait {wait} s',
+      format:
+        '{flow} {object} | {records} records | {pages} pages | {duplicates} duplicates dropped | rate-limit wait {wait} s{waiting}',
       hideCursor: true,
       clearOnComplete: false,
       stream: process.stderr,
@@ -38,9 +40,19 @@ export function createRunProgress(enabled: boolean): RunProgress {
         object: update.object,
         records: all.reduce((n, t) => n + t.records, 0),
         pages: all.reduce((n, t) => n + t.pages, 0),
+        duplicates: all.reduce((n, t) => n + (t.duplicates ?? 0), 0),
         wait: (all.reduce((n, t) => n + t.rateLimitWaitMs, 0) / 1000).toFixed(1),
+        waiting: waitingText(all),
       });
     },
     stop: () => multi.stop(),
   };
+}
+
+/** ` | waiting 42 s for GET /api/v1/users to reset` while the latest-ending wait of any task is still running. */
+export function waitingText(tasks: readonly ProgressUpdate[], now = Date.now()): string {
+  const waits = tasks.flatMap((t) => (t.waiting && t.waiting.untilMs > now ? [t.waiting] : []));
+  if (waits.length === 0) return '';
+  const longest = waits.reduce((a, b) => (b.untilMs > a.untilMs ? b : a));
+  return ` | waiting ${Math.ceil((longest.untilMs - now) / 1000)} s for ${longest.bucket} to reset`;
 }

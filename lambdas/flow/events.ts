@@ -151,11 +151,47 @@ export const runCountsSchema = z.object({
   rateLimitWaitMs: z.number().nonnegative(),
   /** HTTP 429 answers received. */
   throttled: z.number().int().nonnegative(),
+  /** Records Okta returned again within a task (same primary key): dropped, never committed twice. */
+  duplicates: z.number().int().nonnegative().default(0),
+  /** Warnings the Okta client raised (each also logged and listed in the run event). */
+  warnings: z.number().int().nonnegative().default(0),
 });
 export type RunCounts = z.infer<typeof runCountsSchema>;
 
 export function emptyRunCounts(): RunCounts {
-  return { records: 0, pages: 0, files: 0, bytes: 0, deletes: 0, rateLimitWaitMs: 0, throttled: 0 };
+  return {
+    records: 0,
+    pages: 0,
+    files: 0,
+    bytes: 0,
+    deletes: 0,
+    rateLimitWaitMs: 0,
+    throttled: 0,
+    duplicates: 0,
+    warnings: 0,
+  };
+}
+
+/** At most this many distinct warnings travel with a run (state payloads stay small); the count is always exact. */
+export const MAX_RUN_WARNINGS = 10;
+
+/** One kind of warning of a run: its code, the first message, how often it happened. */
+export const runWarningSchema = z.object({
+  code: z.string().max(100),
+  message: z.string().max(500),
+  count: z.number().int().positive(),
+});
+export type RunWarning = z.infer<typeof runWarningSchema>;
+
+/** `a` and `b` merged by code (first message kept, counts added), at most MAX_RUN_WARNINGS codes. */
+export function mergeWarnings(a: readonly RunWarning[], b: readonly RunWarning[]): RunWarning[] {
+  const out = a.map((w) => ({ ...w }));
+  for (const w of b) {
+    const known = out.find((x) => x.code === w.code);
+    if (known) known.count += w.count;
+    else if (out.length < MAX_RUN_WARNINGS) out.push({ ...w });
+  }
+  return out;
 }
 
 const runEventBase = z.object({
@@ -180,6 +216,8 @@ export const runCompletedSchema = runEventBase.extend({
   manifests: z.array(z.string()),
   /** The watermark after this run (unchanged for window overrides that do not extend it). */
   watermark: z.string().nullable(),
+  /** What the Okta client warned about during the run (e.g. a page without its Link header that was verified). */
+  warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
 });
 
 export const runFailedSchema = runEventBase.extend({
@@ -193,6 +231,7 @@ export const runFailedSchema = runEventBase.extend({
     /** The step that failed: plan, extract, commit. */
     step: z.string().optional(),
   }),
+  warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
 });
 
 export type RunStartedDetail = z.infer<typeof runStartedSchema>;

@@ -35,6 +35,13 @@ export interface OktaClientOptions extends OktaDomainOptions {
   readonly random?: () => number;
   /** Fraction of each rate-limit bucket this client may use per window (default 0.5). */
   readonly rateLimitShare?: number;
+  /**
+   * Fraction of each bucket the whole run may use per window, when several clients split it (default:
+   * `rateLimitShare`); with `clientsSharing`, see governor.ts for how the ceiling holds across clients.
+   */
+  readonly rateLimitCeilingShare?: number;
+  /** How many clients of the run split the ceiling at once (default 1). */
+  readonly clientsSharing?: number;
   /** Org-wide cap on requests in flight from this client (default 8). */
   readonly maxConcurrency?: number;
   readonly requestTimeoutMs?: number;
@@ -42,8 +49,16 @@ export interface OktaClientOptions extends OktaDomainOptions {
   readonly maxRetries?: number;
   /** 429 retries per request before `OktaRateLimitError` (default 10). */
   readonly maxRateLimitRetries?: number;
-  /** Total 429 wait per request before `OktaRateLimitError` (default 5 min). */
+  /**
+   * The run's wait budget: the most one request may be blocked by rate limits (429 resets, drained windows) in
+   * total; a reset further away fails at once with `OktaRateLimitError` (default 5 min).
+   */
   readonly maxRateLimitWaitMs?: number;
+  /**
+   * The invocation's sleep budget: local ms by which every rate-limit wait must be over. A longer wait that fits the
+   * run's budget throws `OktaRateLimitDeferral` (checkpoint and resume after it) instead of sleeping.
+   */
+  readonly sleepUntil?: number;
   /** Okta rate-limit window length used for pacing (default 60 s). */
   readonly rateLimitWindowMs?: number;
   readonly backoff?: BackoffPolicy;
@@ -72,6 +87,8 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     clock,
     random,
     share: options.rateLimitShare ?? DEFAULT_RATE_LIMIT_SHARE,
+    ...(options.rateLimitCeilingShare !== undefined ? { ceilingShare: options.rateLimitCeilingShare } : {}),
+    ...(options.clientsSharing !== undefined ? { clientsSharing: options.clientsSharing } : {}),
     maxConcurrency: options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY,
     windowMs: options.rateLimitWindowMs,
     observer,
@@ -87,6 +104,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     maxRateLimitRetries: options.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES,
     maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+    sleepUntil: options.sleepUntil,
     backoff: options.backoff,
     observer,
   });
@@ -101,7 +119,7 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
       return response.body as T;
     },
     paginate<T = OktaRecord>(pathOrUrl: string, init: PaginateOptions = {}): AsyncGenerator<OktaPage<T>> {
-      return paginate<T>(pathOrUrl, { origin, get, observer }, init);
+      return paginate<T>(pathOrUrl, { origin, get, observer, scrub: (text) => executor.scrub(text) }, init);
     },
     rateLimitSnapshot: () => governor.snapshot(),
     describeCredentials: () => options.credentials.describe(),

@@ -66,24 +66,82 @@ export class OktaAuthError extends OktaApiError {
   override readonly name: string = 'OktaAuthError';
 }
 
-/** Okta throttled us and the governor gave up (too many 429s or too long a wait in total). */
+/** Okta throttled us and waiting more is not affordable (too many 429s, or a reset beyond the run's wait budget). */
 export class OktaRateLimitError extends OktaApiError {
   override readonly name: string = 'OktaRateLimitError';
   readonly bucket: string;
-  /** Total time spent waiting for this request before giving up. */
+  /** Time really spent waiting for this request before giving up (measured, not planned). */
   readonly waitedMs: number;
-  constructor(info: OktaResponseInfo & { bucket: string; waitedMs: number; attempts: number }, cause?: unknown) {
-    super(info, {
-      message:
-        `Okta kept rate-limiting ${info.method} ${info.path} (bucket ${info.bucket}): gave up after ${info.attempts} ` +
-        `429 answers and ${Math.round(info.waitedMs / 1000)} s of waiting. Lower the flow's concurrency or ` +
-        `rateLimitShare, or ask the Okta admin to raise the bucket's limit` +
-        `${info.requestId ? ` [request id ${info.requestId}]` : ''}.`,
-      cause,
-    });
+  /** When the bucket reopens (Okta's X-Rate-Limit-Reset, ISO-8601), when known. */
+  readonly resetAt: string | undefined;
+  constructor(
+    info: OktaResponseInfo & {
+      bucket: string;
+      waitedMs: number;
+      attempts: number;
+      /** The reset that could not be waited for, with how long that wait was and the budget it exceeded. */
+      resetAt?: string | undefined;
+      neededMs?: number | undefined;
+      budgetMs?: number | undefined;
+    },
+    cause?: unknown,
+  ) {
+    const waited = `${Math.round(info.waitedMs / 1000)} s`;
+    const ref = info.requestId ? ` [request id ${info.requestId}]` : '';
+    const message =
+      info.neededMs !== undefined && info.budgetMs !== undefined
+        ? `Okta's rate limit on bucket ${info.bucket} resets at ${info.resetAt ?? 'an unknown time'}, ` +
+          `${formatDuration(info.neededMs)} from now: more than this run may still wait for ${info.method} ` +
+          `${info.path} (okta.maxRateLimitWaitSeconds = ${Math.round(info.budgetMs / 1000)}; ${waited} waited ` +
+          'already). Raise okta.maxRateLimitWaitSeconds, run when the bucket has reset, or ask the Okta admin ' +
+          `which integration drains it${ref}.`
+        : `Okta kept rate-limiting ${info.method} ${info.path} (bucket ${info.bucket}): gave up after ${info.attempts} ` +
+          `429 answers and ${waited} of waiting. Lower the flow's concurrency or rateLimitShare, raise ` +
+          `okta.maxRateLimitWaitSeconds, or ask the Okta admin to raise the bucket's limit${ref}.`;
+    super(info, { message, cause });
     this.bucket = info.bucket;
     this.waitedMs = info.waitedMs;
+    this.resetAt = info.resetAt;
   }
+}
+
+/**
+ * Not a failure: the wait for a rate-limit reset fits the run's budget but not what is left of this invocation.
+ * The caller checkpoints and resumes at `resumeAt` (Step Functions: a Wait state; in-process: a sleep).
+ */
+export class OktaRateLimitDeferral extends Error {
+  override readonly name = 'OktaRateLimitDeferral';
+  readonly bucket: string;
+  /** Local ms at which to try again. */
+  readonly resumeAt: number;
+  readonly waitMs: number;
+  readonly resetAt: string;
+  constructor(info: {
+    bucket: string;
+    resumeAt: number;
+    waitMs: number;
+    resetAt: string;
+    method: string;
+    path: string;
+  }) {
+    super(
+      `${info.method} ${info.path} must wait ${formatDuration(info.waitMs)} for bucket ${info.bucket} to reset ` +
+        `(${info.resetAt}), longer than this invocation has left: checkpoint and resume then.`,
+    );
+    this.bucket = info.bucket;
+    this.resumeAt = info.resumeAt;
+    this.waitMs = info.waitMs;
+    this.resetAt = info.resetAt;
+  }
+}
+
+/** `90 s`, `12 min`, `23 h 59 min`. */
+export function formatDuration(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 120) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
 
 /** A 403 because the OAuth access token lacks a scope, or a token response that did not grant a needed scope. */
@@ -126,23 +184,24 @@ export class OktaScopeError extends Error {
   }
 }
 
+export type NetworkFailureReason = 'timeout' | 'network' | 'invalid-body' | 'invalid-encoding';
+
 /** The request never got a usable answer: connection refused/reset, timeout, or a truncated/unparseable body. */
 export class OktaNetworkError extends Error {
   override readonly name = 'OktaNetworkError';
   readonly method: string;
   readonly path: string;
-  readonly reason: 'timeout' | 'network' | 'invalid-body';
+  readonly reason: NetworkFailureReason;
   readonly attempts: number;
-  constructor(
-    info: { method: string; path: string; reason: 'timeout' | 'network' | 'invalid-body'; attempts: number },
-    cause?: unknown,
-  ) {
+  constructor(info: { method: string; path: string; reason: NetworkFailureReason; attempts: number }, cause?: unknown) {
     const what =
       info.reason === 'timeout'
         ? 'timed out'
         : info.reason === 'invalid-body'
           ? 'returned a truncated or unparseable JSON body'
-          : 'failed at the network level';
+          : info.reason === 'invalid-encoding'
+            ? 'returned a body that is not valid UTF-8 (okta-flow never replaces bytes it cannot read)'
+            : 'failed at the network level';
     super(
       `${info.method} ${info.path} ${what} (${info.attempts} attempt${info.attempts === 1 ? '' : 's'}). Check network ` +
         'access to the Okta org (VPC egress, DNS, proxy) and retry the run.',
@@ -155,16 +214,55 @@ export class OktaNetworkError extends Error {
   }
 }
 
-/** A Link-paginated listing misbehaved (loop, cross-origin next link, unexpected body): never a silent partial. */
+/**
+ * A Link-paginated listing misbehaved (loop, cross-origin next link, unexpected body, a page of records already
+ * read, a full page whose continuation cannot be verified): never a silent partial.
+ */
 export class OktaPaginationError extends Error {
   override readonly name = 'OktaPaginationError';
-  readonly reason: 'next-is-self' | 'repeated-url' | 'repeated-cursor' | 'cross-origin' | 'not-an-array' | 'bad-link';
+  readonly reason:
+    | 'next-is-self'
+    | 'repeated-url'
+    | 'repeated-cursor'
+    | 'cross-origin'
+    | 'not-an-array'
+    | 'bad-link'
+    | 'content-loop'
+    | 'unverifiable-end';
   readonly url: string;
   constructor(info: { reason: OktaPaginationError['reason']; url: string; detail: string }, cause?: unknown) {
     super(`Pagination stopped at ${info.url}: ${info.detail}`, cause === undefined ? undefined : { cause });
     this.reason = info.reason;
     this.url = info.url;
   }
+}
+
+/**
+ * A record Okta returned cannot be committed as it is: it has no primary key, or the field an incremental window or
+ * a slice is cut on does not read as an instant. The run fails (nothing is committed) instead of dropping it.
+ */
+export class OktaRecordError extends Error {
+  override readonly name = 'OktaRecordError';
+  readonly object: string;
+  readonly recordId: string | undefined;
+  readonly field: string;
+  constructor(info: { object: string; recordId: string | undefined; field: string; value: unknown; problem: string }) {
+    super(
+      `A ${info.object} record from Okta${info.recordId === undefined ? ' (no id)' : ` (id ${info.recordId})`} ` +
+        `${info.problem}: ${info.field} = ${describeValue(info.value)}. The run stops without committing anything ` +
+        'rather than drop or invent the record; re-run it, and ask Okta support if the record stays malformed.',
+    );
+    this.object = info.object;
+    this.recordId = info.recordId;
+    this.field = info.field;
+  }
+}
+
+/** A value for a message: JSON, at most 80 characters. */
+function describeValue(value: unknown): string {
+  if (value === undefined) return '(absent)';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 /** The credentials secret is missing a key or has an invalid one. Names the key, never the value. */

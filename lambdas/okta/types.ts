@@ -15,7 +15,11 @@ export interface OktaPage<T = OktaRecord> {
 /** Things the client reports so the runner can turn them into metrics and logs. All optional. */
 export interface OktaClientObserver {
   onRequest?(info: { method: string; path: string; status: number; durationMs: number; bucket: string }): void;
-  onRateLimitWait?(info: { bucket: string; waitMs: number; reason: 'pacing' | '429' | 'concurrency' }): void;
+  /**
+   * A request waits: `pacing` (even spacing under the share), `window` (the bucket is down to what the run must leave
+   * to others until it resets), `429` (Okta said so), `concurrency` (Okta's in-flight limit).
+   */
+  onRateLimitWait?(info: { bucket: string; waitMs: number; reason: 'pacing' | 'window' | '429' | 'concurrency' }): void;
   onRetry?(info: { path: string; attempt: number; reason: string; delayMs: number }): void;
   onWarning?(info: { code: string; message: string }): void;
 }

@@ -90,6 +90,16 @@ export const oktaSchema = z
       .max(50)
       .default(4)
       .meta({ description: 'Most Okta requests in flight at once, per run.', examples: [4] }),
+    maxRateLimitWaitSeconds: z
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .meta({
+        description:
+          'Longest one Okta request may wait on rate limits in total (429 resets, windows drained by other integrations). A reset further away fails the run at once; in Step Functions, waits longer than a Lambda can sleep become Wait states.',
+        examples: [300],
+      }),
   })
   .superRefine((okta, ctx) => {
     const custom = okta.customDomains ?? [];
@@ -157,6 +167,17 @@ export const outputSchema = z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, {
         error: 'is not a key prefix (no leading or trailing "/", no empty segments)',
+      })
+      // S3 keeps "." and ".." literally (keys like okta/../x) while file systems and most tools resolve them to
+      // another folder: the same prefix would name different places (and a local run could write outside --out).
+      .superRefine((prefix, ctx) => {
+        if (!prefix.split('/').some((segment) => segment === '.' || segment === '..')) return;
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `${JSON.stringify(prefix)} has a "." or ".." segment: S3 would keep it literally while local folders ` +
+            'and tools resolve it to another place, so the output would not be where it says. Use plain names',
+        });
       })
       .default('okta')
       .meta({

@@ -1,5 +1,6 @@
 /**
- * Run metrics (dimension `flow`): records, pages, bytes, rateLimitWaitMs, RateLimited429, durationMs, failures.
+ * Run metrics (dimension `flow`): records, pages, bytes, rateLimitWaitMs, RateLimited429, durationMs, failures,
+ * duplicates (records Okta returned twice, dropped) and warnings (Okta client warnings).
  * Powertools Metrics (CloudWatch EMF) in Lambda; in memory for the CLI and tests.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -14,6 +15,8 @@ export const METRIC_NAMES = [
   'RateLimited429',
   'durationMs',
   'failures',
+  'duplicates',
+  'warnings',
 ] as const;
 export type MetricName = (typeof METRIC_NAMES)[number];
 
@@ -27,6 +30,8 @@ const UNITS: Record<MetricName, (typeof MetricUnit)[keyof typeof MetricUnit]> = 
   RateLimited429: MetricUnit.Count,
   durationMs: MetricUnit.Milliseconds,
   failures: MetricUnit.Count,
+  duplicates: MetricUnit.Count,
+  warnings: MetricUnit.Count,
 };
 
 export interface RunMetrics {

@@ -9,6 +9,7 @@ import type { FileEntry } from '../../output/writer.js';
 import type { CheckpointRef } from '../state/flow-state.js';
 import type { StateStore } from '../state/state-store.js';
 import { RunStateError } from './errors.js';
+import type { KeysFile } from './task-keys.js';
 import type { RunPlan, RunTask, TaskContinuation } from './types.js';
 
 const checkpointSchema = z.object({
@@ -18,6 +19,8 @@ const checkpointSchema = z.object({
   done: z.boolean(),
   /** Snapshot-diff flows: the id list of each invocation, by the part index it started at. */
   idsFiles: z.array(z.object({ start: z.number().int().nonnegative(), key: z.string() })).default([]),
+  /** The primary keys each invocation read (see task-keys.ts), by invocation number. */
+  keysFiles: z.array(z.object({ invocation: z.number().int().nonnegative(), key: z.string() })).default([]),
 });
 
 export type TaskCheckpoint = z.input<typeof checkpointSchema>;
@@ -39,10 +42,16 @@ export async function loadTaskFiles(
   state: StateStore,
   run: RunPlan,
   task: RunTask,
-  continuation: Pick<TaskContinuation, 'nextPartIndex'> | null,
-): Promise<{ files: FileEntry[]; idsFiles: { start: number; key: string }[]; version: string | null }> {
+  continuation: (Pick<TaskContinuation, 'nextPartIndex'> & Partial<Pick<TaskContinuation, 'invocations'>>) | null,
+): Promise<{
+  files: FileEntry[];
+  idsFiles: { start: number; key: string }[];
+  keysFiles: KeysFile[];
+  version: string | null;
+}> {
   const stored = await state.getCheckpoint(checkpointRef(run, task));
   const nextPartIndex = continuation?.nextPartIndex ?? 0;
+  const invocations = continuation?.invocations ?? 0;
   if (stored === null) {
     if (nextPartIndex > 0) {
       throw new RunStateError(
@@ -50,7 +59,13 @@ export async function loadTaskFiles(
           'from the state store. The run cannot be committed; start a new run.',
       );
     }
-    return { files: [], idsFiles: [], version: null };
+    if (invocations > 0 && continuation?.invocations !== undefined) {
+      throw new RunStateError(
+        `Run ${run.runId} task ${task.taskId}: the checkpoint of its first ${invocations} invocations is missing ` +
+          'from the state store. The run cannot be committed; start a new run.',
+      );
+    }
+    return { files: [], idsFiles: [], keysFiles: [], version: null };
   }
   const parsed = checkpointSchema.safeParse(stored.checkpoint);
   if (!parsed.success) {
@@ -62,7 +77,8 @@ export async function loadTaskFiles(
   }
   // An invocation that started at or past nextPartIndex crashed before handing over; its retry rewrites the list.
   const idsFiles = parsed.data.idsFiles.filter((f) => f.start < nextPartIndex);
-  return { files, idsFiles, version: stored.version };
+  const keysFiles = parsed.data.keysFiles.filter((f) => f.invocation < invocations);
+  return { files, idsFiles, keysFiles, version: stored.version };
 }
 
 export async function saveTaskFiles(

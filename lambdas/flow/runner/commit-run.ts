@@ -10,13 +10,14 @@ import { storeFor } from '../../output/sinks/store.js';
 import { createOutputWriter, type FileEntry } from '../../output/writer.js';
 import { readIds, snapshotIdsKey, snapshotRoot, snapshotTombstones, writeIds } from '../deletes/snapshot-diff.js';
 import { TOMBSTONE_COLUMNS, type Tombstone } from '../deletes/system-log-deletes.js';
-import { formatInstant, type RunCompletedDetail, type RunCounts } from '../events.js';
+import { formatInstant, mergeWarnings, type RunCompletedDetail, type RunCounts } from '../events.js';
 import type { FlowState } from '../state/flow-state.js';
 import { checkpointRef, loadTaskFiles } from './checkpoint.js';
 import { addCounts, sumCounts } from './counts.js';
 import { RunStateError } from './errors.js';
 import { flowFilter, requestForRun } from './flow-request.js';
 import { holdLease } from './lease.js';
+import { dedupeRoot } from './task-keys.js';
 import type { ExtractStepResult, RunnerDeps, RunPlan } from './types.js';
 
 /** Bumped when the column model of output files changes incompatibly. */
@@ -129,6 +130,12 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   }
 
   for (const r of results) await deps.state.deleteCheckpoint(checkpointRef(run, r.task)).catch(() => undefined);
+  // The tasks' key lists (exactly-once bookkeeping) are no longer needed once the run is committed (best effort).
+  const dedupe = storeFor(deps.target);
+  await dedupe
+    .listKeys(`${dedupeRoot(deps.config.output.prefix, run.flow, run.runId)}/`)
+    .then((keys) => dedupe.deleteKeys(keys))
+    .catch(() => undefined);
   deps.crash?.('commit:before-release', {});
   await deps.state.releaseLease(lease, deps.clock());
 
@@ -152,12 +159,22 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
     countsByObject: { [run.object]: counts } as Partial<Record<RunPlan['object'], RunCounts>>,
     manifests,
     watermark: after,
+    ...runWarnings(results),
   };
   deps.metrics.add(run.flow, 'durationMs', durationMs);
   deps.metrics.flush();
   logger.info('run committed', { records: counts.records, deletes: counts.deletes, files: counts.files, durationMs });
   await deps.events.publish('completed', detail);
   return detail;
+}
+
+/** The Okta client's warnings of every task, merged (bounded), for Run Completed. */
+function runWarnings(results: CommitInput['results']): Pick<RunCompletedDetail, 'warnings'> {
+  const warnings = results.reduce(
+    (all, r) => mergeWarnings(all, r.continuation.warnings ?? []),
+    [] as ReturnType<typeof mergeWarnings>,
+  );
+  return warnings.length > 0 ? { warnings } : {};
 }
 
 /**

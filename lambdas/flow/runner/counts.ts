@@ -10,6 +10,8 @@ export function addCounts(a: RunCounts, b: Partial<RunCounts>): RunCounts {
     deletes: a.deletes + (b.deletes ?? 0),
     rateLimitWaitMs: a.rateLimitWaitMs + (b.rateLimitWaitMs ?? 0),
     throttled: a.throttled + (b.throttled ?? 0),
+    duplicates: a.duplicates + (b.duplicates ?? 0),
+    warnings: a.warnings + (b.warnings ?? 0),
   };
 }
 

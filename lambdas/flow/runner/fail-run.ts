@@ -7,8 +7,9 @@
 import { manifestKey } from '../../output/keys.js';
 import { storeFor } from '../../output/sinks/store.js';
 import type { OutputTarget } from '../../output/sinks/types.js';
-import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail } from '../events.js';
+import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail, type RunWarning } from '../events.js';
 import { checkpointRef } from './checkpoint.js';
+import { dedupeRoot } from './task-keys.js';
 import type { RunnerDeps, RunPlan, RunTask } from './types.js';
 
 export interface FailInput {
@@ -18,6 +19,8 @@ export interface FailInput {
   readonly flow?: string | undefined;
   readonly tasks?: readonly RunTask[] | undefined;
   readonly counts?: RunCounts | undefined;
+  /** The Okta client's warnings before the failure, when known (in-process runs). */
+  readonly warnings?: readonly RunWarning[] | undefined;
   readonly error: { readonly name: string; readonly message: string; readonly step?: string | undefined };
 }
 
@@ -41,7 +44,11 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
       deps.metrics.flush();
       return { status: 'committed', detail: null };
     }
-    await discardRunFiles(deps.target, [run.keyPrefix, run.deletesKeyPrefix]);
+    await discardRunFiles(deps.target, [
+      run.keyPrefix,
+      run.deletesKeyPrefix,
+      dedupeRoot(deps.config.output.prefix, run.flow, run.runId),
+    ]);
     for (const task of input.tasks ?? []) {
       await deps.state.deleteCheckpoint(checkpointRef(run, task)).catch(() => undefined);
     }
@@ -61,6 +68,7 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
     endedAt: formatInstant(now),
     durationMs: run ? Math.max(0, now - Date.parse(run.startedAt)) : 0,
     counts: input.counts ?? emptyRunCounts(),
+    ...(input.warnings !== undefined && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
     error: {
       name: input.error.name,
       message: input.error.message,

@@ -12,6 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { credentialsFromStore } from '../../okta/auth/from-secret.js';
+import { RelayObserver } from '../../okta/auth/relay-observer.js';
 import { SecretsManagerSecretStore } from '../../okta/auth/secret-stores.js';
 import type { CredentialProvider } from '../../okta/auth/types.js';
 import { createOktaClient } from '../../okta/client.js';
@@ -77,6 +78,8 @@ export interface LambdaRuntime {
   readonly s3: S3Client;
   readonly eventBridge: EventBridgeClient;
   credentials: Promise<CredentialProvider> | null;
+  /** What the cached credentials report, relayed to the step that uses them. */
+  readonly credentialEvents: RelayObserver;
   readonly secrets: SecretsManagerClient;
   /** From output.encryption.clientSide: the KMS keyring every file is envelope-encrypted with, or undefined. */
   readonly clientSideEncryption: ClientSideEncryption | undefined;
@@ -116,6 +119,7 @@ export function createLambdaRuntime(rawEnv: NodeJS.ProcessEnv, overrides: Lambda
     eventBridge: overrides.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
     secrets: overrides.secrets ?? tracer.captureAWSv3Client(new SecretsManagerClient({})),
     credentials: null,
+    credentialEvents: new RelayObserver(),
     clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
     oktaOrigin: overrides.oktaOrigin,
   };
@@ -130,7 +134,11 @@ function getRuntime(): Runtime {
 function credentials(rt: Runtime): Promise<CredentialProvider> {
   if (rt.credentials === null) {
     const store = new SecretsManagerSecretStore(rt.secrets, rt.env.CREDENTIALS_SECRET_ARN);
-    rt.credentials = credentialsFromStore(store, { origin: `https://${rt.config.okta.domain}` });
+    rt.credentials = credentialsFromStore(store, {
+      origin: `https://${rt.config.okta.domain}`,
+      // Credential warnings (refresh token near expiry, rotation conflicts) reach the step that is running.
+      observer: rt.credentialEvents,
+    });
     // A failed read is retried by the next invocation, not cached.
     rt.credentials.catch(() => {
       rt.credentials = null;
@@ -148,16 +156,18 @@ export function runnerDepsFor(rt: LambdaRuntime): RunnerDeps {
   const { env, config } = rt;
   return {
     config,
-    createOktaApi: async (observer, { concurrentTasks }) =>
-      createOktaClient({
+    createOktaApi: async (observer, { concurrentTasks, sleepBudgetMs }) => {
+      rt.credentialEvents.relayTo(observer);
+      return createOktaClient({
         ...(rt.oktaOrigin === undefined
           ? { domain: config.okta.domain }
           : { domain: rt.oktaOrigin, allowLoopback: true }),
         ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
         credentials: await credentials(rt),
-        ...taskClientLimits(config.okta, concurrentTasks),
+        ...taskClientLimits(config.okta, concurrentTasks, sleepBudgetMs),
         observer,
-      }),
+      });
+    },
     target: { kind: 's3', client: rt.s3, bucket: env.OUTPUT_BUCKET, sseKms: { kmsKeyId: env.KMS_KEY_ARN } },
     state: new S3StateStore({
       client: rt.s3,

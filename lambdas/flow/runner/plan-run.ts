@@ -12,6 +12,7 @@ import type { LeaseHolder } from '../state/flow-state.js';
 import { discardRunFiles } from './fail-run.js';
 import { flowRequest } from './flow-request.js';
 import { newRunId } from './run-id.js';
+import { dedupeRoot } from './task-keys.js';
 import type { PlannedRun, RunnerDeps, RunPlan, RunTask } from './types.js';
 
 /** Tasks of a sliced run that extract at once when the flow's `slicing.concurrency` does not say. */
@@ -47,6 +48,8 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
         logger.warn('previous run crashed without committing; removing its files', { crashedRunId: previous.runId });
         if (prefixes !== null) await discardRunFiles(deps.target, prefixes);
       }
+      // Its exactly-once key lists (task-keys.ts) are bookkeeping only, committed or not.
+      await discardRunFiles(deps.target, [dedupeRoot(deps.config.output.prefix, flow.name, previous.runId)]);
     }
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);

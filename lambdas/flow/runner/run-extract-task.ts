@@ -3,16 +3,23 @@
  * into a rolling output writer; when the budget is spent (checked between pages) the open file is finished, the
  * files so far go to the task's checkpoint, and a small continuation (Okta cursor + next part index) is returned for
  * the next invocation. Nothing here is visible to readers: only the commit's manifest makes files exist.
+ *
+ * Exactly once within the task: the keys of every record read so far (all invocations, see task-keys.ts) are loaded
+ * first, so a record Okta returns again is dropped and counted, never written twice. A rate-limit wait longer than
+ * the invocation can sleep (OktaRateLimitDeferral) ends the invocation like the time budget does, with
+ * `waitSeconds` for the state machine's Wait state. Every Okta client warning is logged at once and carried, bounded,
+ * to the run event.
  */
 import { recordKey } from '../../okta/catalog/index.js';
 import type { ObjectDef } from '../../okta/catalog/types.js';
+import { OktaRateLimitDeferral } from '../../okta/errors.js';
 import { extract } from '../../okta/extract/extract.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
 import { invocationIdsKey, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
-import { emptyRunCounts, type RunCounts } from '../events.js';
+import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
 import { loadTaskFiles, saveTaskFiles } from './checkpoint.js';
 import { addCounts } from './counts.js';
@@ -20,6 +27,7 @@ import { RunStateError } from './errors.js';
 import { requestForRun } from './flow-request.js';
 import { holdLease } from './lease.js';
 import { DEFAULT_LEASE_TTL_MS } from './plan-run.js';
+import { invocationKeysKey, loadTaskKeys, saveInvocationKeys } from './task-keys.js';
 import type { ExtractStepResult, RunnerDeps, RunPlan, RunTask, TaskContinuation } from './types.js';
 
 export interface ExtractStepInput {
@@ -36,23 +44,52 @@ interface Live {
   pages: number;
   rateLimitWaitMs: number;
   throttled: number;
+  duplicates: number;
+  warnings: RunWarning[];
+  warningCount: number;
 }
+
+/** Longest warning message carried to the run event (the log has the whole one). */
+const MAX_WARNING_MESSAGE = 500;
 
 export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps): Promise<ExtractStepResult> {
   const { run, task } = input;
   const logger = deps.logger.child({ flow: run.flow, runId: run.runId, object: run.object, slice: task.taskId });
   await holdLease(run, deps);
-  const { files: kept, idsFiles, version } = await loadTaskFiles(deps.state, run, task, input.continuation);
-  const live: Live = { records: 0, pages: 0, rateLimitWaitMs: 0, throttled: 0 };
+  const { files: kept, idsFiles, keysFiles, version } = await loadTaskFiles(deps.state, run, task, input.continuation);
+  const live: Live = {
+    records: 0,
+    pages: 0,
+    rateLimitWaitMs: 0,
+    throttled: 0,
+    duplicates: 0,
+    warnings: [],
+    warningCount: 0,
+  };
+  const invocation = input.continuation?.invocations ?? 0;
   const observer: OktaClientObserver = {
-    onRateLimitWait: ({ waitMs }) => {
+    onRateLimitWait: ({ bucket, waitMs, reason }) => {
       live.rateLimitWaitMs += waitMs;
+      // A wait for a reset (not the even spacing of pacing) is worth showing: the run is not stuck.
+      // Wall-clock time (not deps.clock, which may be a sandbox's): it is shown to people.
+      if (reason !== 'pacing') progress({ bucket, untilMs: Date.now() + waitMs });
     },
     onRequest: ({ status }) => {
       if (status === 429) live.throttled += 1;
     },
+    onWarning: ({ code, message }) => {
+      logger.warn('Okta client warning', { code, warning: message });
+      live.warningCount += 1;
+      live.warnings = mergeWarnings(live.warnings, [
+        { code: code.slice(0, 100), message: message.slice(0, MAX_WARNING_MESSAGE), count: 1 },
+      ]);
+    },
   };
-  const api = await deps.createOktaApi(observer, { concurrentTasks: run.concurrency });
+  const sleepBudgetMs = input.deadline - deps.clock();
+  const api = await deps.createOktaApi(observer, {
+    concurrentTasks: run.concurrency,
+    ...(Number.isFinite(sleepBudgetMs) ? { sleepBudgetMs: Math.max(0, sleepBudgetMs) } : {}),
+  });
   const request = requestForRun(deps.config, run);
   const output = deps.config.output;
   const startPartIndex = input.continuation?.nextPartIndex ?? 0;
@@ -78,7 +115,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       lastRenewal = deps.clock();
     }
   };
-  const progress = () =>
+  function progress(waiting?: { bucket: string; untilMs: number }) {
     deps.onProgress?.({
       flow: run.flow,
       object: run.object,
@@ -86,51 +123,86 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       records: (input.continuation?.counts.records ?? 0) + live.records,
       pages: (input.continuation?.counts.pages ?? 0) + live.pages,
       rateLimitWaitMs: (input.continuation?.counts.rateLimitWaitMs ?? 0) + live.rateLimitWaitMs,
+      duplicates: (input.continuation?.counts.duplicates ?? 0) + live.duplicates,
+      ...(waiting ? { waiting } : {}),
     });
+  }
 
   // Snapshot-diff flows remember every id a full run reads (see deletes/snapshot-diff.ts).
   const ids: string[] | null =
     task.kind === 'records' && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff' ? [] : null;
   let okta = input.continuation?.okta ?? null;
   let done = false;
+  let deferred: OktaRateLimitDeferral | null = null;
+  const seen = task.kind === 'records' ? await loadTaskKeys(deps.target, keysFiles) : null;
   try {
-    if (task.kind === 'deletes') {
-      await writeDeletes(api, run, writer, live, input.signal);
-      done = true;
-    } else {
-      for await (const page of extract(
-        request.def,
-        {
-          ...(request.fields !== undefined ? { fields: request.fields } : {}),
-          filter: request.filter,
-          ...(run.mode === 'incremental' ? { window: run.window } : {}),
-          ...(task.slice !== null ? { slice: task.slice } : {}),
-          resumeFrom: okta,
-          ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
-        },
-        { api, plan: planQuery, ...(input.signal ? { signal: input.signal } : {}) },
-      )) {
-        await writer.write(page.records);
-        if (ids !== null) for (const record of page.records) ids.push(keyOrFail(request.def, record));
-        live.records += page.records.length;
-        live.pages += 1;
-        okta = page.continuation;
-        progress();
-        deps.crash?.('extract:after-page', { taskId: task.taskId });
-        if (page.continuation === null) {
-          done = true;
-          break;
+    try {
+      if (task.kind === 'deletes') {
+        await writeDeletes(api, run, writer, live, input.signal);
+        done = true;
+      } else {
+        for await (const page of extract(
+          request.def,
+          {
+            ...(request.fields !== undefined ? { fields: request.fields } : {}),
+            filter: request.filter,
+            ...(run.mode === 'incremental' ? { window: run.window } : {}),
+            ...(task.slice !== null ? { slice: task.slice } : {}),
+            resumeFrom: okta,
+            ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
+          },
+          {
+            api,
+            plan: planQuery,
+            ...(input.signal ? { signal: input.signal } : {}),
+            ...(seen !== null ? { seen } : {}),
+          },
+        )) {
+          await writer.write(page.records);
+          if (ids !== null) for (const record of page.records) ids.push(keyOrFail(request.def, record));
+          live.records += page.records.length;
+          live.pages += 1;
+          live.duplicates += page.duplicates;
+          okta = page.continuation;
+          progress();
+          deps.crash?.('extract:after-page', { taskId: task.taskId });
+          if (page.continuation === null) {
+            done = true;
+            break;
+          }
+          if (deps.clock() >= input.deadline) break;
+          await renewIfDue();
         }
-        if (deps.clock() >= input.deadline) break;
-        await renewIfDue();
+        // A scan that yielded nothing at all (no pages) is complete too.
+        if (live.pages === 0 && okta === null) done = true;
       }
-      // A scan that yielded nothing at all (no pages) is complete too.
-      if (live.pages === 0 && okta === null) done = true;
+    } catch (error) {
+      if (!(error instanceof OktaRateLimitDeferral)) throw error;
+      // Not a failure: the pages so far are kept, like at the time budget; the state machine waits, then resumes.
+      deferred = error;
+      done = false;
+      logger.info('task waits for an Okta rate-limit reset', {
+        bucket: error.bucket,
+        resetAt: error.resetAt,
+        waitMs: error.waitMs,
+      });
+    }
+    if (deferred !== null && task.kind === 'deletes') {
+      // The deletes scan has no cursor to resume from: this invocation's tombstones are dropped and the retry
+      // starts the System Log read again at the same part index (its files overwrite these).
+      await writer.abort('waiting for an Okta rate-limit reset').catch(() => undefined);
+      return deferredDeletes(input, deferred, live);
     }
     const closed = await writer.close();
     deps.crash?.('extract:after-file', { taskId: task.taskId });
     const files = [...kept, ...closed.files.filter((f) => !kept.some((k) => k.key === f.key))];
     const idsKept = idsFiles.filter((f) => f.start !== startPartIndex);
+    const keysKept = keysFiles.filter((f) => f.invocation !== invocation);
+    if (seen !== null) {
+      const key = invocationKeysKey(deps.config.output.prefix, run.flow, run.runId, task.taskId, invocation);
+      await saveInvocationKeys(deps.target, key, seen.takeAdded());
+      keysKept.push({ invocation, key });
+    }
     if (ids !== null) {
       const key = invocationIdsKey(deps.config.output.prefix, run.flow, run.runId, task.taskId, startPartIndex);
       await writeIds(deps.target, key, ids);
@@ -141,7 +213,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       deps.state,
       run,
       task,
-      { v: 1, files, nextPartIndex: closed.nextPartIndex, done, idsFiles: idsKept },
+      { v: 1, files, nextPartIndex: closed.nextPartIndex, done, idsFiles: idsKept, keysFiles: keysKept },
       version,
     );
     deps.crash?.('extract:after-checkpoint', { taskId: task.taskId });
@@ -150,19 +222,26 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       pages: live.pages,
       files: closed.files.length,
       bytes: closed.files.reduce((n, f) => n + f.bytes, 0),
-      rateLimitWaitMs: live.rateLimitWaitMs,
+      rateLimitWaitMs: live.rateLimitWaitMs + (deferred?.waitMs ?? 0),
       throttled: live.throttled,
+      duplicates: live.duplicates,
+      warnings: live.warningCount,
     };
     const counts = addCounts(input.continuation?.counts ?? emptyRunCounts(), stepCounts);
+    const warnings = mergeWarnings(input.continuation?.warnings ?? [], live.warnings);
     recordMetrics(deps, run.flow, stepCounts);
     progress();
-    logger.info(done ? 'task finished' : 'task paused at its time budget', {
-      records: counts.records,
-      deletes: counts.deletes,
-      pages: counts.pages,
-      files: files.length,
-      nextPartIndex: closed.nextPartIndex,
-    });
+    logger.info(
+      done ? 'task finished' : deferred ? 'task paused for a rate-limit reset' : 'task paused at its time budget',
+      {
+        records: counts.records,
+        deletes: counts.deletes,
+        pages: counts.pages,
+        duplicates: counts.duplicates,
+        files: files.length,
+        nextPartIndex: closed.nextPartIndex,
+      },
+    );
     return {
       run,
       task,
@@ -171,9 +250,11 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         okta: done ? null : okta,
         nextPartIndex: closed.nextPartIndex,
         counts,
-        invocations: (input.continuation?.invocations ?? 0) + 1,
+        invocations: invocation + 1,
+        ...(warnings.length > 0 ? { warnings } : {}),
       },
       done,
+      ...(deferred !== null ? { waitSeconds: waitSecondsOf(deferred) } : {}),
     };
   } catch (error) {
     await writer.abort(error instanceof Error ? error.message : String(error)).catch(() => undefined);
@@ -201,6 +282,37 @@ async function writeDeletes(
   }
 }
 
+/** Whole seconds to wait (≥ 1): the state machine's Wait state takes an integer. */
+function waitSecondsOf(deferral: OktaRateLimitDeferral): number {
+  return Math.max(1, Math.ceil(deferral.waitMs / 1000));
+}
+
+/** A deletes task that must wait: same start next time (its files are rewritten), only the wait is counted. */
+function deferredDeletes(input: ExtractStepInput, deferral: OktaRateLimitDeferral, live: Live): ExtractStepResult {
+  const previous = input.continuation;
+  const counts = addCounts(previous?.counts ?? emptyRunCounts(), {
+    rateLimitWaitMs: live.rateLimitWaitMs + deferral.waitMs,
+    throttled: live.throttled,
+    warnings: live.warningCount,
+  });
+  const warnings = mergeWarnings(previous?.warnings ?? [], live.warnings);
+  return {
+    run: input.run,
+    task: input.task,
+    continuation: {
+      v: 1,
+      okta: null,
+      nextPartIndex: previous?.nextPartIndex ?? 0,
+      counts,
+      // The same invocation number: nothing of this attempt is kept, its retry is the same invocation.
+      invocations: previous?.invocations ?? 0,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    },
+    done: false,
+    waitSeconds: waitSecondsOf(deferral),
+  };
+}
+
 function keyOrFail(def: ObjectDef, record: OktaRecord): string {
   const key = recordKey(def, record);
   if (key === undefined) {
@@ -217,6 +329,8 @@ function recordMetrics(deps: RunnerDeps, flow: string, counts: Partial<RunCounts
   deps.metrics.add(flow, 'bytes', counts.bytes ?? 0);
   deps.metrics.add(flow, 'rateLimitWaitMs', counts.rateLimitWaitMs ?? 0);
   deps.metrics.add(flow, 'RateLimited429', counts.throttled ?? 0);
+  deps.metrics.add(flow, 'duplicates', counts.duplicates ?? 0);
+  deps.metrics.add(flow, 'warnings', counts.warnings ?? 0);
 }
 
 function logTaskError(logger: RunLogger, error: unknown): void {

@@ -35,8 +35,8 @@ export interface LaneStepResult {
 
 /** `waitSeconds` of an extract result (the runner's contract: an integer ≥ 1 on a result with done: false). */
 function waitSecondsOf(result: ExtractStepResult): number | undefined {
-  const wait = (result as ExtractStepResult & { readonly waitSeconds?: unknown }).waitSeconds;
-  return typeof wait === 'number' && Number.isInteger(wait) && wait >= 1 ? wait : undefined;
+  const wait = result.waitSeconds;
+  return wait !== undefined && Number.isInteger(wait) && wait >= 1 ? wait : undefined;
 }
 
 export async function runLaneStep(input: LaneStepInput, deps: RunnerDeps): Promise<LaneStepResult> {

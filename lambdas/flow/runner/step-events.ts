@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../../okta/catalog/types.js';
-import { runCountsSchema } from '../events.js';
+import { MAX_RUN_WARNINGS, runCountsSchema, runWarningSchema } from '../events.js';
 import type { FailInput } from './fail-run.js';
 import type { ExtractStepResult, RunPlan, RunTask, TaskContinuation } from './types.js';
 
@@ -63,6 +63,7 @@ export const taskContinuationSchema: z.ZodType<TaskContinuation> = z.object({
   nextPartIndex: z.number().int().nonnegative(),
   counts: runCountsSchema,
   invocations: z.number().int().nonnegative(),
+  warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
 });
 
 export const extractStepEventSchema = z.object({

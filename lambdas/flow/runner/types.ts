@@ -10,7 +10,7 @@ import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
 import type { ClientSideEncryption } from '../../output/client-side-encryption.js';
 import type { OutputTarget } from '../../output/sinks/types.js';
 import type { Config } from '../config/schema.js';
-import type { RunCounts } from '../events.js';
+import type { RunCounts, RunWarning } from '../events.js';
 import type { EventSink } from '../observability/event-sink.js';
 import type { RunLogger } from '../observability/logger.js';
 import type { RunMetrics } from '../observability/metrics.js';
@@ -64,6 +64,8 @@ export interface TaskContinuation {
   readonly nextPartIndex: number;
   readonly counts: RunCounts;
   readonly invocations: number;
+  /** The Okta client's warnings so far (bounded: MAX_RUN_WARNINGS codes), for the run event. */
+  readonly warnings?: readonly RunWarning[];
 }
 
 export interface ExtractStepResult {
@@ -71,6 +73,12 @@ export interface ExtractStepResult {
   readonly task: RunTask;
   readonly continuation: TaskContinuation;
   readonly done: boolean;
+  /**
+   * With `done: false`: the task is waiting for an Okta rate-limit reset further away than the invocation could
+   * sleep (but within the run's wait budget). Wait this many seconds (≥ 1), then invoke the step again with this
+   * result as its input (the state machine's Wait state; `runFlow` sleeps).
+   */
+  readonly waitSeconds?: number;
 }
 
 export interface PlannedRun {
@@ -100,14 +108,23 @@ export interface ProgressUpdate {
   readonly records: number;
   readonly pages: number;
   readonly rateLimitWaitMs: number;
+  /** Set while the task waits for a rate-limit reset (not for pacing): which bucket, until when (ms since epoch). */
+  readonly waiting?: { readonly bucket: string; readonly untilMs: number } | undefined;
+  readonly duplicates?: number;
 }
 
 export interface RunnerDeps {
   /** The validated config (flows and output settings); steps look their flow up by name. */
   readonly config: Config;
-  /** An Okta API for one step; the observer feeds metrics (rate-limit waits, 429s). */
-  /** `concurrentTasks`: how many tasks of the run share the flow's rate-limit share (see RunPlan.concurrency). */
-  createOktaApi(observer: OktaClientObserver, options: { concurrentTasks: number }): OktaApi | Promise<OktaApi>;
+  /**
+   * An Okta API for one step; the observer feeds metrics (rate-limit waits, 429s) and warnings. `concurrentTasks`:
+   * how many tasks of the run share the flow's rate-limit share (see RunPlan.concurrency). `sleepBudgetMs`: how long
+   * from now the step may sleep on a rate limit; a longer wait becomes `OktaRateLimitDeferral` (absent: no limit).
+   */
+  createOktaApi(
+    observer: OktaClientObserver,
+    options: { concurrentTasks: number; sleepBudgetMs?: number },
+  ): OktaApi | Promise<OktaApi>;
   readonly target: OutputTarget;
   readonly state: StateStore;
   readonly events: EventSink;

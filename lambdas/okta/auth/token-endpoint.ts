@@ -5,7 +5,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { OktaApiError, OktaAuthError, OktaNetworkError, OktaScopeError } from '../errors.js';
-import { safeCause } from '../http/redact.js';
+import { safeCause, scrubSecrets, secretForms } from '../http/redact.js';
 import type { OktaClientObserver } from '../types.js';
 
 export interface TokenEndpointDeps {
@@ -61,16 +61,25 @@ export type TokenFailure =
 
 /** Classify anything a token request threw. `secrets` are scrubbed from any text we keep. */
 export function classifyTokenFailure(err: unknown, secrets: readonly string[]): TokenFailure {
+  // `error` and `error_description` are Okta's text: an echo of the request (refresh token, client secret) is
+  // scrubbed before it can reach a message.
+  const forms = secretForms(secrets);
+  const scrub = (text: string | undefined) => (text === undefined ? undefined : scrubSecrets(text, forms));
   if (err instanceof oauth.ResponseBodyError) {
-    return { kind: 'oauth-error', status: err.status, error: err.error, description: err.error_description };
+    return {
+      kind: 'oauth-error',
+      status: err.status,
+      error: scrub(err.error) ?? 'unknown_error',
+      description: scrub(err.error_description),
+    };
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
     const challenge = err.cause[0];
     return {
       kind: 'oauth-error',
       status: err.status,
-      error: challenge?.parameters.error ?? 'invalid_client',
-      description: challenge?.parameters.error_description,
+      error: scrub(challenge?.parameters.error) ?? 'invalid_client',
+      description: scrub(challenge?.parameters.error_description),
     };
   }
   if (err instanceof oauth.OperationProcessingError) {
@@ -86,12 +95,12 @@ export function classifyTokenFailure(err: unknown, secrets: readonly string[]): 
         resetAtSec: Number.isFinite(reset) ? reset : undefined,
       };
     }
-    return { kind: 'invalid-response', cause: safeCause(err, secrets) };
+    return { kind: 'invalid-response', cause: safeCause(err, forms) };
   }
   // fetch threw: connection refused before sending is the only unambiguous case.
   const code = ((err as { cause?: { code?: unknown } } | undefined)?.cause?.code ?? '') as string;
   const ambiguous = !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code);
-  return { kind: 'network', ambiguous, cause: safeCause(err, secrets) };
+  return { kind: 'network', ambiguous, cause: safeCause(err, forms) };
 }
 
 /** The error to throw for a failed token request that is not handled (retried / re-read) by the caller. */

@@ -9,15 +9,25 @@
  * - Errors are not swallowed: an `OktaApiError` from the client (404 E0000007 when the listed resource vanished,
  *   403 on a missing scope, …) propagates out of the generator unchanged; the last continuation yielded before it
  *   is still valid, so the caller decides whether to retry, resume, skip or fail.
+ * - Each record once: every record Okta returns is keyed (`recordKey`) BEFORE the residual filter; a record without
+ *   its key is an `OktaRecordError` (never invented, never silently dropped by the residual). A key already read in
+ *   this scan (`deps.seen`, which the runner carries across invocations) is a duplicate: dropped and counted. A
+ *   non-empty page that brings no new key is a content loop (fresh cursors, same records) and an
+ *   `OktaPaginationError`.
+ * - Cursor fields are validated: when a window or a slice bounds the scan, every record's bounding field must read
+ *   as an ISO-8601 instant, or the run fails with `OktaRecordError` instead of the residual dropping the record.
  */
 import { createHash } from 'node:crypto';
-import { defaultFields, resolveField } from '../catalog/index.js';
+import { defaultFields, getValue, recordKey, resolveField } from '../catalog/index.js';
 import type { FieldDef, ObjectDef } from '../catalog/types.js';
+import { OktaPaginationError, OktaRecordError } from '../errors.js';
 import type { Filter } from '../query/filter.js';
+import { parseIsoDateTime } from '../query/instant.js';
 import { resolveFilter } from '../query/resolve-filter.js';
-import type { TimeWindow } from '../types.js';
+import type { OktaRecord, TimeWindow } from '../types.js';
 import { andAll, rangeTerms, windowColumn } from './bounds.js';
 import { ContinuationMismatchError, ExtractRequestError } from './errors.js';
+import { KeySet } from './key-set.js';
 import { compileProjection } from './projection.js';
 import type { Continuation, ExtractDeps, ExtractPage, ExtractRequest, Slice } from './types.js';
 
@@ -123,6 +133,9 @@ export async function* extract(
   let pages = resume?.pages ?? 0;
   let scanned = resume?.scanned ?? 0;
   let emitted = resume?.records ?? 0;
+  let duplicates = 0;
+  const seen = deps.seen ?? new KeySet();
+  const check = recordChecks(def, request);
   const start = resume?.next ?? plan.path;
   const signal = deps.signal;
   for await (const page of deps.api.paginate(
@@ -131,12 +144,27 @@ export async function* extract(
   )) {
     signal?.throwIfAborted();
     const records = [];
+    let fresh = 0;
     for (const item of page.items) {
+      const key = check(item);
+      if (!seen.add(key)) continue;
+      fresh++;
       if (plan.residual(item)) records.push(project(item));
+    }
+    const repeated = page.items.length - fresh;
+    if (page.items.length > 0 && fresh === 0) {
+      throw new OktaPaginationError({
+        reason: 'content-loop',
+        url: new URL(page.url).pathname,
+        detail:
+          `all ${page.items.length} records of this page were already read in this scan: Okta is repeating ` +
+          'content under new cursors (a pagination loop). Nothing is committed; re-run the flow.',
+      });
     }
     pages += 1;
     scanned += page.items.length;
     emitted += records.length;
+    duplicates += repeated;
     const continuation: Continuation | null =
       page.nextUrl === null
         ? null
@@ -151,8 +179,56 @@ export async function* extract(
             scanned,
             records: emitted,
           };
-    yield { records, continuation, totals: { pages, scanned, records: emitted } };
+    yield { records, continuation, duplicates: repeated, totals: { pages, scanned, records: emitted, duplicates } };
   }
+}
+
+/**
+ * The checks every record passes before the residual: it has its primary key (returned), and, when a window or a
+ * slice bounds the scan, its bounding fields read as instants.
+ */
+function recordChecks(def: ObjectDef, request: ExtractRequest): (record: OktaRecord) => string {
+  const bounded: FieldDef[] = [];
+  const add = (column: string) => {
+    const field = resolveField(def, column);
+    if (field !== undefined && !bounded.includes(field)) bounded.push(field);
+  };
+  if (request.window !== undefined) add(windowColumn(def));
+  if (request.slice !== undefined) add(request.slice.field);
+  return (record) => {
+    const key = recordKey(def, record);
+    const rawId = (record as { id?: unknown }).id;
+    const id = typeof rawId === 'string' && rawId !== '' ? rawId : undefined;
+    if (key === undefined) {
+      const field = def.primaryKey.join(' + ');
+      throw new OktaRecordError({
+        object: def.name,
+        recordId: id,
+        field,
+        value: def.primaryKey.length === 1 ? getValue(record, keyField(def)) : undefined,
+        problem: `has no usable primary key (${field})`,
+      });
+    }
+    for (const field of bounded) {
+      const value = getValue(record, field);
+      if (typeof value !== 'string' || parseIsoDateTime(value) === null) {
+        throw new OktaRecordError({
+          object: def.name,
+          recordId: id ?? key,
+          field: field.path.join('.'),
+          value,
+          problem: 'has a time the scan is bounded by that is not an ISO-8601 instant',
+        });
+      }
+    }
+    return key;
+  };
+}
+
+function keyField(def: ObjectDef): FieldDef {
+  const field = def.fields.find((f) => f.column === def.primaryKey[0]);
+  if (field === undefined) throw new Error(`catalog bug: ${def.name} has no key field`);
+  return field;
 }
 
 /** Convenience: the records of `extract`, one at a time (continuations dropped). */

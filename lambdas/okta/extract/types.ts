@@ -2,6 +2,7 @@
 import type { ObjectDef, OktaObjectName } from '../catalog/types.js';
 import type { Filter } from '../query/filter.js';
 import type { OktaApi, OktaRecord, TimeWindow } from '../types.js';
+import type { KeySet } from './key-set.js';
 
 /** The Okta request that best evaluates a filter, plus the predicate that decides the exact result. */
 export interface OktaQueryPlan {
@@ -62,12 +63,19 @@ export interface ExtractDeps {
   readonly api: OktaApi;
   readonly plan: PlanFn;
   readonly signal?: AbortSignal;
+  /**
+   * Keys already read by this scan (earlier invocations of the same task): records with one of them are dropped as
+   * duplicates. Default: an empty set per `extract` call.
+   */
+  readonly seen?: KeySet;
 }
 
 /** One Okta page after the residual and projection; `continuation` is null once the scan is complete. */
 export interface ExtractPage {
   readonly records: OktaRecord[];
   readonly continuation: Continuation | null;
+  /** Records of this page already read earlier in the scan, dropped (Okta returned them again). */
+  readonly duplicates: number;
   /** Totals so far (also on the last page, where `continuation` is null). */
   readonly totals: ExtractTotals;
 }
@@ -78,4 +86,6 @@ export interface ExtractTotals {
   readonly scanned: number;
   /** Records yielded (after the residual). */
   readonly records: number;
+  /** Duplicates dropped by this `extract` call (not carried by continuations: the runner counts across them). */
+  readonly duplicates: number;
 }

@@ -1,13 +1,21 @@
 /**
- * Executes one Okta GET: credentials, governor, timeout, retries, JSON parsing and typed errors.
+ * Executes one Okta GET: credentials, governor, timeout, retries, strict decoding, JSON parsing and typed errors.
  *
  * Retry policy (GETs are idempotent):
  * - 5xx (500/502/503/504, incl. 503 E0000100 search unavailable), network failures, our own timeout and
- *   truncated/unparseable 2xx JSON bodies: capped exponential backoff with full jitter, at most `maxRetries`.
+ *   truncated/unparseable/not-UTF-8 2xx bodies: capped exponential backoff with full jitter, at most `maxRetries`.
  * - 429: wait until `X-Rate-Limit-Reset` (+ jitter) and retry; not counted against `maxRetries` but bounded by
- *   `maxRateLimitRetries` and `maxRateLimitWaitMs`, then `OktaRateLimitError`.
+ *   `maxRateLimitRetries` and by the request's wait budget (see wait-budget.ts): a reset the run cannot afford is
+ *   `OktaRateLimitError` at once, one the invocation cannot afford is `OktaRateLimitDeferral`.
  * - 401 with a Bearer credential: invalidate the cached token, authorize again, retry once.
  * - The caller's AbortSignal is never retried: its reason is rethrown as is.
+ *
+ * Decoding is strict: a 2xx body that is not valid UTF-8 is never "repaired" with U+FFFD (that would commit altered
+ * data); it is retried like a truncated body and then fails with `OktaNetworkError` reason `invalid-encoding`.
+ *
+ * Everything that comes from Okta's side — error codes and summaries, causes, request ids, challenge headers, the
+ * URLs of next links — is scrubbed of the credentials in use (`CredentialProvider.secrets()`) before it reaches an
+ * error, a log line or an observer event: some error pages echo the request's Authorization header.
  */
 import type { CredentialProvider } from '../auth/types.js';
 import {
@@ -24,7 +32,8 @@ import { bucketFor, scopeForPath } from './buckets.js';
 import type { Clock } from './clock.js';
 import { sleepWithSignal } from './clock.js';
 import type { RateGovernor } from './governor.js';
-import { redactUrlPath, safeCause } from './redact.js';
+import { redactUrlPath, safeCause, scrubSecrets, secretForms } from './redact.js';
+import { RequestWaitBudget } from './wait-budget.js';
 
 export interface ExecutorOptions {
   readonly credentials: CredentialProvider;
@@ -36,7 +45,10 @@ export interface ExecutorOptions {
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
   readonly maxRateLimitRetries: number;
+  /** The run's wait budget: the most one request may be blocked by rate limits in total. */
   readonly maxRateLimitWaitMs: number;
+  /** The invocation's sleep budget: local ms by which every wait must be over (absent: none). */
+  readonly sleepUntil?: number | undefined;
   readonly backoff?: BackoffPolicy;
   readonly observer?: OktaClientObserver | undefined;
 }
@@ -75,23 +87,36 @@ function isTimeout(err: unknown): boolean {
   );
 }
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+const LENIENT_UTF8 = new TextDecoder('utf-8');
+
 export class OktaHttpExecutor {
   constructor(private readonly o: ExecutorOptions) {}
+
+  /** `text` without any credential in use (raw and URL-encoded forms). */
+  scrub(text: string): string {
+    return scrubSecrets(text, secretForms(this.o.credentials.secrets()));
+  }
 
   /** GET `url` (already validated as same-origin by the caller) and return its parsed JSON body. */
   async get(url: URL, signal?: AbortSignal): Promise<OktaResponse> {
     const method = 'GET';
-    const path = redactUrlPath(url);
+    const path = this.scrub(redactUrlPath(url));
     const bucket = bucketFor(method, url.pathname);
+    const budget = new RequestWaitBudget(
+      { maxWaitMs: this.o.maxRateLimitWaitMs, sleepUntil: this.o.sleepUntil },
+      this.o.clock,
+      method,
+      path,
+    );
     let retries = 0;
     let rateLimitRetries = 0;
-    let rateLimitWaited = 0;
     let reauthorized = false;
     let retryFor: string | undefined;
     for (;;) {
       signal?.throwIfAborted();
       const auth = await this.o.credentials.authorize(signal);
-      const permit = await this.o.governor.acquire(bucket, signal);
+      const permit = await this.o.governor.acquire(bucket, signal, budget);
       const started = this.o.clock.now();
       const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
       const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -105,11 +130,11 @@ export class OktaHttpExecutor {
         headers['X-Okta-Retry-Count'] = String(rateLimitRetries);
       }
       let response: Response | undefined;
-      let text: string | undefined;
+      let bytes: ArrayBuffer | undefined;
       let failure: Failure | undefined;
       try {
         response = await this.o.fetch(url, { method, headers, signal: combined, redirect: 'manual' });
-        text = await response.text();
+        bytes = await response.arrayBuffer();
       } catch (err) {
         if (signal?.aborted) {
           permit.release(response);
@@ -120,15 +145,15 @@ export class OktaHttpExecutor {
         failure = {
           kind: 'retryable',
           reason,
-          error: () => new OktaNetworkError({ method, path, reason, attempts }, safeCause(err)),
+          error: () => new OktaNetworkError({ method, path, reason, attempts }, this.safe(err)),
         };
       }
       permit.release(response);
       const durationMs = this.o.clock.now() - started;
       this.o.observer?.onRequest?.({ method, path, status: response?.status ?? 0, durationMs, bucket });
 
-      if (!failure && response && text !== undefined) {
-        const result = this.classify(method, path, url, response, text, auth.kind, retries + 1);
+      if (!failure && response && bytes !== undefined) {
+        const result = this.classify(method, path, url, response, bytes, auth.kind, retries + 1);
         if (!('kind' in result)) return result;
         failure = result;
       }
@@ -155,24 +180,35 @@ export class OktaHttpExecutor {
           });
         }
         case 'rate-limited': {
-          const { waitMs, reason } = this.o.governor.onTooManyRequests(
+          const { waitMs, reason, resetAtServerSec } = this.o.governor.onTooManyRequests(
             bucket,
             failure.response.headers,
             rateLimitRetries,
           );
           rateLimitRetries++;
-          if (rateLimitRetries > this.o.maxRateLimitRetries || rateLimitWaited + waitMs > this.o.maxRateLimitWaitMs) {
+          if (rateLimitRetries > this.o.maxRateLimitRetries) {
             throw new OktaRateLimitError({
               ...failure.info,
               bucket,
-              waitedMs: rateLimitWaited,
+              waitedMs: budget.waitedMs,
               attempts: rateLimitRetries,
             });
           }
           retryFor = failure.info.requestId;
-          this.o.observer?.onRateLimitWait?.({ bucket, waitMs, reason });
-          rateLimitWaited += waitMs;
-          await sleepWithSignal(this.o.clock, waitMs, signal);
+          // Throws OktaRateLimitError (beyond the run's budget) or OktaRateLimitDeferral (beyond the invocation's).
+          await budget.block(
+            {
+              bucket,
+              until: this.o.clock.now() + waitMs,
+              resetAtServerSec: reason === '429' ? resetAtServerSec : undefined,
+              reason: '429',
+              status: 429,
+              requestId: failure.info.requestId,
+              attempts: rateLimitRetries,
+            },
+            signal,
+            () => this.o.observer?.onRateLimitWait?.({ bucket, waitMs, reason }),
+          );
           continue;
         }
         case 'retryable': {
@@ -188,18 +224,34 @@ export class OktaHttpExecutor {
   }
 
   /** Turn a complete response into a result or a failure kind. */
+  /** A cause safe to attach: name, scrubbed message and code only. */
+  private safe(err: unknown): Error {
+    return safeCause(err, secretForms(this.o.credentials.secrets()));
+  }
+
   private classify(
     method: string,
     path: string,
     url: URL,
     response: Response,
-    text: string,
+    bytes: ArrayBuffer,
     authKind: 'ssws' | 'bearer',
     attempts: number,
   ): OktaResponse | Failure {
     const status = response.status;
-    const requestId = response.headers.get('x-okta-request-id') ?? undefined;
+    const rawRequestId = response.headers.get('x-okta-request-id');
+    const requestId = rawRequestId === null ? undefined : this.scrub(rawRequestId);
     if (status >= 200 && status < 300) {
+      let text: string;
+      try {
+        text = STRICT_UTF8.decode(bytes);
+      } catch (err) {
+        return {
+          kind: 'retryable',
+          reason: 'invalid-encoding',
+          error: () => new OktaNetworkError({ method, path, reason: 'invalid-encoding', attempts }, this.safe(err)),
+        };
+      }
       if (status === 204 || text.trim() === '') return { status, headers: response.headers, body: null, url: url.href };
       try {
         return { status, headers: response.headers, body: JSON.parse(text), url: url.href };
@@ -207,15 +259,26 @@ export class OktaHttpExecutor {
         return {
           kind: 'retryable',
           reason: 'invalid-body',
-          error: () => new OktaNetworkError({ method, path, reason: 'invalid-body', attempts }, safeCause(err)),
+          error: () => new OktaNetworkError({ method, path, reason: 'invalid-body', attempts }, this.safe(err)),
         };
       }
     }
-    const info: ErrorInfo = { status, method, path, requestId, ...parseErrorBody(text) };
+    // An error body is never data: read it leniently, keep only Okta's error fields, scrubbed.
+    const parsed = parseErrorBody(LENIENT_UTF8.decode(bytes));
+    const info: ErrorInfo = {
+      status,
+      method,
+      path,
+      requestId,
+      errorCode: parsed.errorCode === undefined ? undefined : this.scrub(parsed.errorCode),
+      errorSummary: parsed.errorSummary === undefined ? undefined : this.scrub(parsed.errorSummary),
+      errorId: parsed.errorId === undefined ? undefined : this.scrub(parsed.errorId),
+      errorCauses: parsed.errorCauses?.map((c) => ({ errorSummary: this.scrub(c.errorSummary) })),
+    };
     if (status === 429) return { kind: 'rate-limited', response, info };
     if (status === 401) return { kind: 'unauthorized', info };
     if (status === 403) {
-      const challenge = response.headers.get('www-authenticate') ?? '';
+      const challenge = this.scrub(response.headers.get('www-authenticate') ?? '');
       if (/insufficient_scope/i.test(challenge)) {
         const fromHeader = /scope="([^"]*)"/i.exec(challenge)?.[1];
         const scope = fromHeader?.split(/\s+/).filter(Boolean) ?? [scopeForPath(url.pathname)].filter(isString);

@@ -1,23 +1,41 @@
 /**
  * Rate-limit governor: one pacing state per Okta rate bucket plus one org-wide in-flight cap.
  *
- * - Learns limit / remaining / reset from `X-Rate-Limit-*` (until a bucket's first answer, one probe at a time).
- * - Paces starts evenly: at most `share × limit` per window (interval = window / (share × limit)), no burst-then-stall.
- * - Keeps a reserve for the org's other integrations: when the bucket's remaining (as Okta reports it, minus what we
- *   started since) drops to `limit × (1 − share) / 2`, waits for the window to reset.
- * - Converts `Reset` (server epoch seconds) to local time with the skew measured from the server `Date` header.
- * - On 429 blocks the bucket until Reset; on the concurrency form (`Limit: 0`, `Remaining: 0`) halves the org
- *   in-flight cap (additive increase again after successes).
+ * The share is a ceiling for the whole run, not per client. A run's tasks each build their own client (parallel
+ * slices are separate Lambda invocations; sequential ones start fresh clients that know nothing of what the previous
+ * task used in the current window), so no client can count the run's requests. Okta can: `X-Rate-Limit-Remaining`
+ * is what every integration together left of the bucket in this window. Hence two rules:
+ *
+ * - Ceiling (the hard rule): a request starts only while the bucket keeps more than `limit − C` left, where
+ *   `C = floor(ceilingShare × limit)` is the run's ceiling per window — whatever the run's tasks, their order, their
+ *   restarts, and whatever the other integrations use (they are owed `limit − C`). Each client's view of
+ *   `remaining` is Okta's last figure minus its own starts since, so it can miss what the run's other clients
+ *   started meanwhile: the rule keeps `(clientsSharing − 1) × maxConcurrency × 2` more in hand for that.
+ *   (The old reserve, `limit × (1 − share) / 2`, let one client use 75 % of a bucket at a 50 % share.)
+ * - Pacing (the smooth rule): starts are spread evenly at `(C − clientsSharing) / clientsSharing` per window per
+ *   client, so the run's clients together stay under the ceiling even counting each client's first request (a probe
+ *   sent before the limit is known), and no window is a burst followed by a stall.
+ *
+ * Also: learns limit / remaining / reset from `X-Rate-Limit-*` (until a bucket's first answer, one probe at a time);
+ * converts `Reset` (server epoch seconds) to local time with the skew measured from the server `Date` header; on a
+ * 429 blocks the bucket until Reset; on the concurrency form (`Limit: 0`, `Remaining: 0`) halves the org in-flight
+ * cap (additive increase again after successes). Blocked waits go through the request's `RequestWaitBudget`, so no
+ * wait exceeds what the run or the invocation can afford.
  */
 import type { OktaClientObserver } from '../types.js';
 import type { Clock } from './clock.js';
 import { sleepWithSignal } from './clock.js';
+import { RequestWaitBudget } from './wait-budget.js';
 
 export interface GovernorOptions {
   readonly clock: Clock;
   readonly random: () => number;
-  /** Fraction of each bucket's limit we may use per window, (0, 1]. */
+  /** Fraction of each bucket's limit this client paces to per window, (0, 1]. */
   readonly share: number;
+  /** Fraction of each bucket the whole run (all its clients) may use per window, (0, 1] (default: `share`). */
+  readonly ceilingShare?: number;
+  /** How many clients of the run split `ceilingShare` at once (default 1). */
+  readonly clientsSharing?: number;
   /** Org-wide cap on requests in flight from this client. */
   readonly maxConcurrency: number;
   /** Okta's rate-limit window (about a minute, not aligned to the clock minute). */
@@ -69,12 +87,18 @@ export class RateGovernor {
   private cap: number;
   private successesSinceCut = 0;
   private readonly skewSamples: number[] = [];
+  private readonly ceilingShare: number;
+  private readonly clients: number;
 
   constructor(private readonly options: GovernorOptions) {
     if (!(options.share > 0 && options.share <= 1)) throw new RangeError('rateLimitShare must be in (0, 1].');
     if (!(Number.isInteger(options.maxConcurrency) && options.maxConcurrency >= 1)) {
       throw new RangeError('maxConcurrency must be an integer ≥ 1.');
     }
+    const ceiling = options.ceilingShare ?? options.share;
+    if (!(ceiling > 0 && ceiling <= 1)) throw new RangeError('the ceiling share must be in (0, 1].');
+    this.ceilingShare = ceiling;
+    this.clients = Math.max(1, Math.floor(options.clientsSharing ?? 1));
     this.cap = options.maxConcurrency;
     this.windowMs = options.windowMs ?? 60_000;
     this.resetJitterMs = options.resetJitterMs ?? 250;
@@ -127,8 +151,16 @@ export class RateGovernor {
     return Math.floor(this.options.random() * this.resetJitterMs);
   }
 
-  private reserve(b: BucketState): number {
-    return b.limit === undefined ? 0 : Math.floor((b.limit * (1 - this.options.share)) / 2);
+  /** The run's ceiling per window: requests all its clients together may start. */
+  private ceiling(b: BucketState): number {
+    return b.limit === undefined ? 0 : Math.floor(b.limit * this.ceilingShare);
+  }
+
+  /** What the bucket must keep (by this client's estimate) for a request to start: see the header comment. */
+  private floor(b: BucketState): number {
+    if (b.limit === undefined) return 0;
+    const unseen = (this.clients - 1) * this.options.maxConcurrency * 2;
+    return Math.max(0, b.limit - this.ceiling(b) + unseen);
   }
 
   /** When the window is over, Okta refills the bucket: forget the old window's figures. */
@@ -141,7 +173,9 @@ export class RateGovernor {
 
   private interval(b: BucketState): number {
     if (b.unmetered || b.limit === undefined || b.limit <= 0) return 0;
-    return this.windowMs / Math.max(1, b.limit * this.options.share);
+    // This client's part of the run's ceiling, less one request per client for the probes sent before pacing.
+    const perWindow = (this.ceiling(b) - this.clients) / this.clients;
+    return this.windowMs / Math.max(1, perWindow);
   }
 
   private wake(): void {
@@ -164,33 +198,58 @@ export class RateGovernor {
     });
   }
 
-  private async pause(bucket: string, ms: number, reason: 'pacing' | '429' | 'concurrency', signal?: AbortSignal) {
+  private async pause(bucket: string, ms: number, signal?: AbortSignal) {
     if (ms <= 0) return;
-    this.options.observer?.onRateLimitWait?.({ bucket, waitMs: ms, reason });
+    this.options.observer?.onRateLimitWait?.({ bucket, waitMs: ms, reason: 'pacing' });
     await sleepWithSignal(this.options.clock, ms, signal);
   }
 
-  /** Wait until a request in `bucket` may start, then count it as started. */
-  async acquire(bucket: string, signal?: AbortSignal): Promise<Permit> {
+  /** A wait until the bucket reopens: through the request's budget (which may refuse it), reported to the observer. */
+  private async block(
+    b: BucketState,
+    until: number,
+    reason: '429' | 'window',
+    budget: RequestWaitBudget,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const now = this.options.clock.now();
+    const wait = {
+      bucket: b.key,
+      until,
+      resetAtServerSec: b.resetAtServerSec,
+      reason: reason === '429' ? ('429' as const) : ('window-drained' as const),
+    };
+    // The budget throws before anything is reported when the wait cannot be afforded.
+    await budget.block(wait, signal, () =>
+      this.options.observer?.onRateLimitWait?.({ bucket: b.key, waitMs: Math.max(0, until - now), reason }),
+    );
+  }
+
+  /**
+   * Wait until a request in `bucket` may start, then count it as started. Blocked waits (429, a window drained to
+   * the ceiling) are charged to `budget`: by default an unlimited one (tests, direct use).
+   */
+  async acquire(bucket: string, signal?: AbortSignal, budget?: RequestWaitBudget): Promise<Permit> {
     const b = this.state(bucket);
     const clock = this.options.clock;
+    const account = budget ?? new RequestWaitBudget({ maxWaitMs: Number.POSITIVE_INFINITY }, clock, 'GET', bucket);
     for (;;) {
       signal?.throwIfAborted();
       let now = clock.now();
       this.rollWindow(b, now);
-      // 1. The bucket is blocked by a 429, or its remaining reached the reserve we keep for others.
+      // 1. The bucket is blocked by a 429, or what it has left reached what the run must leave to others.
       if (b.blockedUntil > now) {
-        await this.pause(bucket, b.blockedUntil - now + this.jitter(), '429', signal);
+        await this.block(b, b.blockedUntil + this.jitter(), '429', account, signal);
         continue;
       }
       if (
         !b.unmetered &&
         b.remaining !== undefined &&
         b.resetAtLocal !== undefined &&
-        b.remaining <= this.reserve(b) &&
+        b.remaining <= this.floor(b) &&
         b.resetAtLocal > now
       ) {
-        await this.pause(bucket, b.resetAtLocal - now + this.jitter(), 'pacing', signal);
+        await this.block(b, b.resetAtLocal + this.jitter(), 'window', account, signal);
         continue;
       }
       // 2. Until Okta told us the bucket's limit, probe with one request at a time.
@@ -203,7 +262,7 @@ export class RateGovernor {
       if (interval > 0 && b.nextSlot > now) {
         const slot = b.nextSlot;
         b.nextSlot = slot + interval;
-        await this.pause(bucket, slot - now, 'pacing', signal);
+        await this.pause(bucket, slot - now, signal);
         now = clock.now();
         this.rollWindow(b, now);
         if (b.blockedUntil > now) continue;
@@ -280,7 +339,7 @@ export class RateGovernor {
     bucket: string,
     headers: Headers,
     attempt: number,
-  ): { waitMs: number; reason: '429' | 'concurrency' } {
+  ): { waitMs: number; reason: '429' | 'concurrency'; resetAtServerSec?: number | undefined } {
     const now = this.options.clock.now();
     const b = this.state(bucket);
     const reset = intHeader(headers, 'x-rate-limit-reset');
@@ -293,15 +352,18 @@ export class RateGovernor {
     }
     let until: number;
     if (reset !== undefined) {
-      until = Math.min(this.toLocal(reset), now + this.windowMs + 5_000);
-      b.resetAtServerSec = Math.max(b.resetAtServerSec ?? 0, reset);
-      b.resetAtLocal = this.toLocal(b.resetAtServerSec);
+      // Okta's reset is authoritative, however far: the caller's wait budget decides whether it can be waited for.
+      until = this.toLocal(reset);
+      // The 429's reset is the freshest word on this bucket, even when an earlier answer named a later one: after
+      // it the window is new (keeping the later one would wait out a window Okta says is already over).
+      b.resetAtServerSec = reset;
+      b.resetAtLocal = until;
     } else {
       until = now + Math.min(this.windowMs, 1_000 * 2 ** attempt);
     }
     b.remaining = 0;
     b.blockedUntil = Math.max(b.blockedUntil, until);
-    return { waitMs: Math.max(0, until - now) + this.jitter(), reason: '429' };
+    return { waitMs: Math.max(0, until - now) + this.jitter(), reason: '429', resetAtServerSec: reset };
   }
 }
 

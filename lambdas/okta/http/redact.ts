@@ -28,6 +28,18 @@ export function redactUrlPath(url: URL | string): string {
   return `${u.pathname}?${out.toString()}`;
 }
 
+/** Each secret as sent (raw) and as it would appear URL-encoded in an echoed query. */
+export function secretForms(secrets: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const s of secrets) {
+    if (!s) continue;
+    out.add(s);
+    out.add(encodeURIComponent(s));
+  }
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}
+
 /** Replace every occurrence of each secret (length ≥ 4) in `text`. */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
   let out = text;

@@ -61,17 +61,23 @@ async function connectToSandbox(sandbox: Sandbox, port: number): Promise<{ secre
 describe('okta-flow connect', () => {
   it('authorization code + PKCE through the loopback redirect yields a secret that authenticates', async () => {
     const port = await freePort();
+    const orgNow = Date.parse('2031-03-01T10:00:00.000Z');
     const sandbox = await startSandbox({
       users: 20,
       rateLimits: false,
       oauth: { redirectUris: [`http://127.0.0.1:${port}/callback`] },
+      // The org's clock is far from this machine's: consentedAt must come from the org (the token response's Date).
+      clock: { startMs: orgNow, running: true },
     });
     try {
       const { secret, shown } = await connectToSandbox(sandbox, port);
       const authorize = new URL(shown);
       expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
       expect(authorize.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/callback`);
-      expect(authorize.searchParams.get('scope')).toContain('offline_access');
+      expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(
+        expect.arrayContaining(['offline_access', 'okta.userTypes.read', 'okta.schemas.read', 'okta.logs.read']),
+      );
+      expect(Math.abs(Date.parse(secret.consentedAt) - orgNow)).toBeLessThan(60_000);
       expect(secret.type).toBe('oauth2');
       expect(secret.refreshToken.length).toBeGreaterThan(10);
       const parsed = parseOktaSecret(JSON.stringify(secret));
@@ -114,6 +120,61 @@ describe('okta-flow connect', () => {
       // The next CLI run, past the rotation leeway: with the original token it would revoke the chain.
       sandbox.clock.advance(120_000);
       expect(await runOnce()).toHaveLength(1);
+    } finally {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the file secret store swaps only from the version it read, so two CLI runs cannot lose a rotation', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'okta-flow-secret-'));
+    try {
+      const file = join(dir, 'secret.json');
+      writeFileSync(file, '{"v":1}');
+      const a = new FileSecretStore(file);
+      const b = new FileSecretStore(file);
+      const read = await a.readVersioned();
+      expect(await b.writeIfVersion('{"v":2}', (await b.readVersioned()).version)).toBe(true);
+      // A's version is stale now: its write is refused and the file keeps B's.
+      expect(await a.writeIfVersion('{"v":"a"}', read.version)).toBe(false);
+      expect(readFileSync(file, 'utf8')).toBe('{"v":2}');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('two CLI runs refreshing through one --secret-file at once: both work, the chain survives', async () => {
+    const port = await freePort();
+    const sandbox = await startSandbox({
+      users: 20,
+      rateLimits: false,
+      oauth: { redirectUris: [`http://127.0.0.1:${port}/callback`] },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'okta-flow-secret-'));
+    try {
+      const { secret } = await connectToSandbox(sandbox, port);
+      const file = join(dir, 'okta-secret.json');
+      writeFileSync(file, JSON.stringify(secret));
+      // Two processes: their own store objects and no shared in-process single-flight.
+      const run = async () => {
+        const client = createOktaClient({
+          domain: sandbox.baseUrl,
+          allowLoopback: true,
+          credentials: credentialsFromSecret(readFileSync(file, 'utf8'), {
+            origin: sandbox.baseUrl,
+            store: new FileSecretStore(file),
+            clock: { now: () => sandbox.clock.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+          }),
+        });
+        return client.getJson<unknown[]>('/api/v1/users?limit=1');
+      };
+      const [a, b] = await Promise.all([run(), run()]);
+      expect(a).toHaveLength(1);
+      expect(b).toHaveLength(1);
+      expect(JSON.parse(readFileSync(file, 'utf8'))).not.toHaveProperty('refreshLease');
+      sandbox.clock.advance(2 * 3600_000);
+      expect(await run()).toHaveLength(1);
     } finally {
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });

@@ -57,7 +57,9 @@ export class RecordingStore implements SecretStore {
     return this.value;
   }
   async readVersioned(): Promise<{ value: string; version: string }> {
-    return { value: await this.read(), version: String(this.version) };
+    // Value and version read together, as a real store returns them (never one from before a write, one after).
+    this.reads++;
+    return { value: this.value, version: String(this.version) };
   }
   async write(json: string): Promise<void> {
     await this.delay();

@@ -107,7 +107,8 @@ describe('authorization code + refresh token (ROTATE)', () => {
     const users = await client.getJson<unknown[]>('/api/v1/users?limit=5');
     expect(users).toHaveLength(5);
     const post = events.indexOf('POST /oauth2/v1/token');
-    const write = events.findIndex((e) => e.startsWith('store.write:'));
+    // The first write is the refresh lease (still the old token); the rotated token's write comes after the POST.
+    const write = events.findIndex((e) => e.startsWith('store.write:') && e !== `store.write:${tokens.refreshToken}`);
     const get = events.findIndex((e) => e.startsWith('GET /api/v1/users'));
     expect(post).toBeGreaterThanOrEqual(0);
     expect(write).toBeGreaterThan(post);
@@ -118,34 +119,55 @@ describe('authorization code + refresh token (ROTATE)', () => {
     expect(await next.getJson<unknown[]>('/api/v1/users?limit=1')).toHaveLength(1);
   });
 
-  it('STATIC rotation (client_secret_post): no new token, no write', async () => {
+  it('STATIC rotation (client_secret_post): no new token; the secret is left as it was (no lease behind)', async () => {
     const { app, tokens } = await connect(sandbox, 'static');
-    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''));
+    const original = oauthSecret(app, tokens.refreshToken ?? '');
+    const store = new RecordingStore(original);
     const client = clientWith(refreshCreds(store));
     expect(await client.getJson<unknown[]>('/api/v1/groups?limit=2')).toHaveLength(2);
-    expect(store.writes).toBe(0);
     expect(store.refreshToken).toBe(tokens.refreshToken);
+    expect(JSON.parse(store.value)).toEqual(JSON.parse(original));
   });
 
-  it('invalid_grant: re-reads the secret once and succeeds with the token another process stored', async () => {
+  it('invalid_grant after a person re-consented during the refresh: the new secret is used in another round', async () => {
     const { app, tokens } = await connect(sandbox);
-    const fresh = oauthSecret(app, tokens.refreshToken ?? '');
-    // Secrets Manager is eventually consistent: the first read still returns the previous (dead) version.
+    const reconsented = oauthSecret(app, tokens.refreshToken ?? '');
     const store = new RecordingStore(oauthSecret(app, 'stale-refresh-token-from-an-old-consent'));
-    const read = store.read.bind(store);
-    let reads = 0;
-    store.read = async () => {
-      reads++;
-      const v = await read();
-      if (reads === 1) store.value = fresh;
-      return v;
-    };
+    // While this process's first refresh request is on its way, `okta-flow connect` stores a new consent.
+    const base = loggingFetch([]);
+    let reconsent = true;
+    const fetchDuringConsent = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (reconsent && String(input instanceof Request ? input.url : input).endsWith('/oauth2/v1/token')) {
+        reconsent = false;
+        await store.write(reconsented);
+      }
+      return base(input, init);
+    }) as typeof fetch;
     const retries: string[] = [];
-    const creds = refreshCreds(store, [], { observer: { onRetry: (r: { reason: string }) => retries.push(r.reason) } });
+    const creds = refreshCreds(store, [], {
+      fetch: fetchDuringConsent,
+      observer: { onRetry: (r: { reason: string }) => retries.push(r.reason) },
+    });
     const client = clientWith(creds);
     expect(await client.getJson<unknown[]>('/api/v1/users?limit=1')).toHaveLength(1);
-    expect(retries.some((r) => r.startsWith('invalid_grant'))).toBe(true);
-    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(retries).toContain('invalid_grant: the secret holds a newer refresh token');
+    expect(store.refreshToken).not.toBe(tokens.refreshToken);
+    expect(JSON.parse(store.value)).not.toHaveProperty('refreshLease');
+  });
+
+  it('a stale read (eventual consistency) loses the compare-and-swap and is read again', async () => {
+    const { app, tokens } = await connect(sandbox);
+    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''));
+    const versioned = store.readVersioned.bind(store);
+    let reads = 0;
+    store.readVersioned = async () => {
+      const current = await versioned();
+      // The first read returns an older version of the secret, as Secrets Manager may right after a write.
+      return reads++ === 0 ? { value: oauthSecret(app, 'an-older-version'), version: 'older' } : current;
+    };
+    expect(await clientWith(refreshCreds(store)).getJson<unknown[]>('/api/v1/users?limit=1')).toHaveLength(1);
+    expect(store.casConflicts).toBeGreaterThanOrEqual(1);
+    expect(store.refreshToken).not.toBe(tokens.refreshToken);
   });
 
   it('invalid_grant with nothing newer stored: OktaReconsentRequiredError telling to run okta-flow connect', async () => {
@@ -155,7 +177,9 @@ describe('authorization code + refresh token (ROTATE)', () => {
     const err = await client.getJson('/api/v1/users').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OktaReconsentRequiredError);
     expect((err as Error).message).toContain('okta-flow connect');
-    expect(store.writes).toBe(0);
+    // The token is kept (a person must act) and the lease given back, so the next run need not wait for it.
+    expect(store.refreshToken).toBe('revoked-or-expired-refresh-token');
+    expect(JSON.parse(store.value)).not.toHaveProperty('refreshLease');
   });
 
   it('a connection reset on the refresh POST is retried once, immediately, and the chain survives', async () => {
@@ -165,43 +189,13 @@ describe('authorization code + refresh token (ROTATE)', () => {
     try {
       const client = clientWith(refreshCreds(store));
       expect(await client.getJson<unknown[]>('/api/v1/users?limit=1')).toHaveLength(1);
-      expect(store.writes).toBe(1);
+      expect(store.refreshToken).not.toBe(tokens.refreshToken);
     } finally {
       sandbox.faults.clear('tok-reset');
     }
-  });
-
-  it('two clients racing on one rotating refresh token both work, and the chain is not revoked', async () => {
-    const { app, tokens } = await connect(sandbox);
-    // Separate processes: no shared single-flight. A slow store write makes the two refreshes overlap.
-    const events: string[] = [];
-    // The first write (A's, the older refresh) lands last: without compare-and-swap + newest-wins it would
-    // overwrite B's newer token with a rotated one, and the next refresh would revoke the chain.
-    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''), events, [120, 0]);
-    const a = refreshCreds(store, events, { shareInProcess: false });
-    const b = refreshCreds(store, events, { shareInProcess: false });
-    const ca = clientWith(a);
-    const cb = clientWith(b);
-    const first = ca.getJson<unknown[]>('/api/v1/users?limit=1');
-    // B refreshes after A got its new token but before A's write landed: B still reads (and sends) the old token.
-    await store.firstWriteStarted;
-    const [ra, rb] = await Promise.all([first, cb.getJson<unknown[]>('/api/v1/users?limit=1')]);
-    expect(ra).toHaveLength(1);
-    expect(rb).toHaveLength(1);
-    // both refreshed the same stored token concurrently (the race happened), and B's newer token won
-    expect(events.slice(0, 2)).toEqual(['POST /oauth2/v1/token', 'POST /oauth2/v1/token']);
-    expect(store.casConflicts).toBe(1);
-    // Well past the 30 s grace period: every rotated token would now trigger reuse detection.
+    // Past the grace period the stored token still refreshes: it is the chain's current one.
     sandbox.clock.advance(2 * 3600_000);
-    const [ra2, rb2] = await Promise.all([
-      ca.getJson<unknown[]>('/api/v1/groups?limit=1'),
-      cb.getJson<unknown[]>('/api/v1/groups?limit=1'),
-    ]);
-    expect(ra2).toHaveLength(1);
-    expect(rb2).toHaveLength(1);
-    sandbox.clock.advance(2 * 3600_000);
-    const c = clientWith(refreshCreds(store));
-    expect(await c.getJson<unknown[]>('/api/v1/apps?limit=1')).toHaveLength(1);
+    expect(await clientWith(refreshCreds(store)).getJson<unknown[]>('/api/v1/users?limit=1')).toHaveLength(1);
   });
 
   it('in one process, concurrent clients of one app share a single refresh', async () => {
@@ -211,7 +205,8 @@ describe('authorization code + refresh token (ROTATE)', () => {
     const clients = Array.from({ length: 4 }, () => clientWith(refreshCreds(store, events)));
     await Promise.all(clients.map((c) => c.getJson('/api/v1/users?limit=1')));
     expect(events.filter((e) => e === 'POST /oauth2/v1/token')).toHaveLength(1);
-    expect(store.writes).toBe(1);
+    // One lease, one rotated token.
+    expect(store.writes).toBe(2);
   });
 
   it('token expiry mid-run: a 401 triggers exactly one refresh and the listing completes exactly once', async () => {
@@ -262,6 +257,115 @@ describe('authorization code + refresh token (ROTATE)', () => {
     await clientWith(creds).getJson('/api/v1/users?limit=1');
     expect(warnings).toContain('okta.oauth.refresh-token-expiring');
     expect((creds as RefreshTokenCredentials).refreshTokenExpiry()).toMatchObject({ daysLeft: 9, expiringSoon: true });
+  });
+});
+
+/**
+ * Separate processes (no shared single-flight) refreshing one rotating refresh token at once. The criterion is the
+ * one that matters to users: well past the 30 s grace period, the token in the secret still refreshes — had the
+ * secret kept a token Okta had rotated away, that refresh would trip reuse detection and revoke the whole chain.
+ */
+describe('concurrent refreshes of one secret: skewed clocks, reordered requests', () => {
+  const skewed = (offsetMs: number): Clock => ({ now: () => sandbox.clock.now() + offsetMs, sleep: systemClock.sleep });
+
+  /** A fetch that delays its first token request before sending it or before handing back the answer. */
+  function delayedTokenFetch(where: 'request' | 'response', ms: number, events: string[]): typeof fetch {
+    const base = loggingFetch(events);
+    let delayed = false;
+    return (async (input: string | URL | Request, init?: RequestInit) => {
+      const isToken = String(input instanceof Request ? input.url : input).endsWith('/oauth2/v1/token');
+      const delay = isToken && !delayed;
+      if (delay) delayed = true;
+      if (delay && where === 'request') await new Promise((r) => setTimeout(r, ms));
+      const response = await base(input, init);
+      if (delay && where === 'response') await new Promise((r) => setTimeout(r, ms));
+      return response;
+    }) as typeof fetch;
+  }
+
+  async function expectChainAlive(store: RecordingStore, ...others: ReturnType<typeof clientWith>[]) {
+    expect(JSON.parse(store.value)).not.toHaveProperty('refreshLease');
+    sandbox.clock.advance(2 * 3600_000);
+    for (const client of others) expect(await client.getJson<unknown[]>('/api/v1/groups?limit=1')).toHaveLength(1);
+    sandbox.clock.advance(2 * 3600_000);
+    expect(await clientWith(refreshCreds(store)).getJson<unknown[]>('/api/v1/apps?limit=1')).toHaveLength(1);
+  }
+
+  it('clocks 20 ms behind and 5 min ahead: one refreshes under the lease, the other waits, the chain lives', async () => {
+    const { app, tokens } = await connect(sandbox);
+    const events: string[] = [];
+    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''), events);
+    const a = clientWith(refreshCreds(store, events, { shareInProcess: false, clock: skewed(-20) }));
+    const b = clientWith(refreshCreds(store, events, { shareInProcess: false, clock: skewed(5 * 60_000) }));
+    const [ra, rb] = await Promise.all([
+      a.getJson<unknown[]>('/api/v1/users?limit=1'),
+      b.getJson<unknown[]>('/api/v1/users?limit=1'),
+    ]);
+    expect(ra).toHaveLength(1);
+    expect(rb).toHaveLength(1);
+    // Each refreshed in turn (the second with the token the first stored): two POSTs, never the same token twice.
+    const posts = events.filter((e) => e === 'POST /oauth2/v1/token');
+    expect(posts).toHaveLength(2);
+    await expectChainAlive(store, a, b);
+  });
+
+  it('a request overtaken by another process: the slow holder refreshes once more and stores the last token', async () => {
+    const { app, tokens } = await connect(sandbox);
+    const events: string[] = [];
+    const warnings: string[] = [];
+    const observer = { onWarning: (w: { code: string }) => warnings.push(w.code) };
+    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''), events);
+    // A's first token request reaches the sandbox 600 ms late; its 150 ms lease looks abandoned by then.
+    const a = clientWith(
+      refreshCreds(store, events, {
+        shareInProcess: false,
+        clock: skewed(-20),
+        refreshLeaseTtlMs: 150,
+        fetch: delayedTokenFetch('request', 600, events),
+        observer,
+      }),
+    );
+    const b = clientWith(refreshCreds(store, events, { shareInProcess: false, refreshLeaseTtlMs: 150, observer }));
+    const first = a.getJson<unknown[]>('/api/v1/users?limit=1');
+    await store.firstWriteStarted; // A has written its lease
+    const [ra, rb] = await Promise.all([first, b.getJson<unknown[]>('/api/v1/users?limit=1')]);
+    expect(ra).toHaveLength(1);
+    expect(rb).toHaveLength(1);
+    expect(warnings).toContain('okta.oauth.lease-taken-over');
+    expect(warnings).toContain('okta.oauth.rotation-conflict');
+    expect(events.filter((e) => e === 'POST /oauth2/v1/token')).toHaveLength(3);
+    await expectChainAlive(store, a, b);
+  });
+
+  it('an answer that arrives late (processed first, stored last): one more round, and the chain lives', async () => {
+    const { app, tokens } = await connect(sandbox);
+    const events: string[] = [];
+    const warnings: string[] = [];
+    const observer = { onWarning: (w: { code: string }) => warnings.push(w.code) };
+    const store = new RecordingStore(oauthSecret(app, tokens.refreshToken ?? ''), events);
+    const a = clientWith(
+      refreshCreds(store, events, {
+        shareInProcess: false,
+        refreshLeaseTtlMs: 150,
+        fetch: delayedTokenFetch('response', 600, events),
+        observer,
+      }),
+    );
+    const b = clientWith(
+      refreshCreds(store, events, {
+        shareInProcess: false,
+        clock: skewed(5 * 60_000),
+        refreshLeaseTtlMs: 150,
+        observer,
+      }),
+    );
+    const first = a.getJson<unknown[]>('/api/v1/users?limit=1');
+    await store.firstWriteStarted;
+    const [ra, rb] = await Promise.all([first, b.getJson<unknown[]>('/api/v1/users?limit=1')]);
+    expect(ra).toHaveLength(1);
+    expect(rb).toHaveLength(1);
+    expect(warnings).toContain('okta.oauth.rotation-conflict');
+    await expectChainAlive(store, a, b);
   });
 });
 

@@ -51,6 +51,7 @@ describe('parseConfig', () => {
       credentialsSecret: 'okta-flow/okta',
       rateLimitShare: 0.5,
       maxConcurrency: 4,
+      maxRateLimitWaitSeconds: 300,
     });
     expect(config.output).toEqual({
       bucket: { create: true },
@@ -110,6 +111,20 @@ describe('parseConfig', () => {
   // Each bad input with the exact message it must produce.
   const table: [string, unknown, string[]][] = [
     ['not an object', 'hello', ['(config): expected an object, got "hello"']],
+    [
+      'prefix climbing out with ..',
+      { ...minimal(), output: { bucket: { create: true }, prefix: '../../etc' } },
+      [
+        'output.prefix: "../../etc" has a "." or ".." segment: S3 would keep it literally while local folders and tools resolve it to another place, so the output would not be where it says. Use plain names. Example: "okta"',
+      ],
+    ],
+    [
+      'prefix with a . segment',
+      { ...minimal(), output: { bucket: { create: true }, prefix: 'exports/./okta' } },
+      [
+        'output.prefix: "exports/./okta" has a "." or ".." segment: S3 would keep it literally while local folders and tools resolve it to another place, so the output would not be where it says. Use plain names. Example: "okta"',
+      ],
+    ],
     [
       'schedule expression',
       withFlow({ schedule: { expression: 'every hour' } }),

@@ -148,7 +148,7 @@ describe('RateGovernor pacing', () => {
     expect(maxInflight).toBe(3);
   });
 
-  it('pauses for the window reset when Remaining reaches the reserve kept for other integrations', async () => {
+  it('pauses for the window reset when Remaining reaches what the run must leave to other integrations', async () => {
     const clock = new FakeClock();
     const t0 = clock.now();
     const resetSec = Math.ceil((t0 + 30_000) / 1000);
@@ -172,10 +172,10 @@ describe('RateGovernor pacing', () => {
         for (let i = 0; i < 3; i++) await c.getJson('/api/v1/users');
       })(),
     );
-    // reserve = 600 × 0.5 / 2 = 150 > 99: the second request waits for the reset instead of eating the rest
+    // the run may use 50% of 600: it must leave 300 > 99, so the second request waits for the reset
     expect(calls).toHaveLength(3);
     expect(calls[1]?.at).toBeGreaterThanOrEqual(resetSec * 1000);
-    expect(waits.some((w) => w.reason === 'pacing' && w.waitMs >= 29_000)).toBe(true);
+    expect(waits.some((w) => w.reason === 'window' && w.waitMs >= 29_000)).toBe(true);
   });
 });
 

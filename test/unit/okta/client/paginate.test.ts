@@ -143,13 +143,43 @@ describe('paginate', () => {
     expect(calls).toHaveLength(2);
   });
 
-  it('treats a missing Link header as the end, warning when the page was full', async () => {
+  it('a full page without a next link is verified by asking for the page after its last record', async () => {
     const warnings: string[] = [];
-    const { clock, client } = setup(() => json([{ id: 1 }, { id: 2 }]), { onWarning: (w) => warnings.push(w.code) });
-    expect(await collect(clock, client.paginate('/api/v1/users?limit=2'))).toHaveLength(1);
+    const { clock, client, calls } = setup(
+      (r) => (new URL(r.url).searchParams.get('after') === 'u2' ? json([]) : json([{ id: 'u1' }, { id: 'u2' }])),
+      { onWarning: (w) => warnings.push(w.code) },
+    );
+    const pages = await collect(clock, client.paginate('/api/v1/users?limit=2'));
+    expect(pages.map((p) => p.items.length)).toEqual([2, 0]);
+    expect(calls.map((c) => new URL(c.url).search)).toEqual(['?limit=2', '?limit=2&after=u2']);
     expect(warnings).toEqual(['okta.pagination.link-missing']);
+    // A short page is the last one: nothing to verify, nothing to warn about.
     expect(await collect(clock, client.paginate('/api/v1/users?limit=3'))).toHaveLength(1);
     expect(warnings).toHaveLength(1);
+  });
+
+  it('records after a full page without a next link continue the listing, with a warning', async () => {
+    const warnings: string[] = [];
+    const { clock, client } = setup(
+      (r) => {
+        const after = new URL(r.url).searchParams.get('after');
+        if (after === null) return json([{ id: 'u1' }, { id: 'u2' }]); // Link header dropped
+        if (after === 'u2') return json([{ id: 'u3' }], 200, link('/api/v1/users?limit=2&after=u2'));
+        return json([]);
+      },
+      { onWarning: (w) => warnings.push(w.code) },
+    );
+    const pages = await collect(clock, client.paginate('/api/v1/users?limit=2'));
+    expect(pages.flatMap((p) => p.items.map((i) => (i as { id: string }).id))).toEqual(['u1', 'u2', 'u3']);
+    expect(warnings).toEqual(['okta.pagination.link-missing', 'okta.pagination.link-missing-more']);
+  });
+
+  it('a full page without a next link whose last record has no id fails: it cannot be verified', async () => {
+    const { clock, client } = setup(() => json([{ id: 'u1' }, { name: 'no id' }]));
+    await expect(collect(clock, client.paginate('/api/v1/users?limit=2'))).rejects.toMatchObject({
+      name: 'OktaPaginationError',
+      reason: 'unverifiable-end',
+    });
   });
 
   it('fails when a list endpoint does not answer with an array', async () => {
