@@ -2,7 +2,6 @@ import type { RouteResult } from './contract.js';
 import { errorResult, errors, OrgRequestError, oktaError } from './errors.js';
 import type { LogParty } from './logs.js';
 import type { OrgState } from './org-state.js';
-import { profileFieldType } from './schema.js';
 import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserRecord } from './users.js';
 
@@ -131,7 +130,7 @@ export function createAdmin(state: OrgState): OrgAdmin {
 
   const validateProfile = (profile: Record<string, unknown>, u: number | undefined): void => {
     for (const [key, value] of Object.entries(profile)) {
-      const type = profileFieldType(key);
+      const type = state.userTypes.attributeType(key);
       if (type === undefined) fail(`Property name '${key}' is not defined in the user profile schema`);
       if (value === null) continue;
       const ok =
