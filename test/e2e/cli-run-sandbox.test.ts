@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,8 +57,12 @@ describe('okta-flow CLI', () => {
         expect(createHash('sha256').update(bytes).digest('hex')).toBe(file.sha256);
       }
     }
-    const state = JSON.parse(readFileSync(join(out, '_state', 'flows', 'users-hourly', 'state.json'), 'utf8'));
+    // Everything okta-flow keeps for itself is under <prefix>/_state/, as in the bucket: flows and snapshots.
+    const stateDir = join(out, 'okta', '_state');
+    const state = JSON.parse(readFileSync(join(stateDir, 'flows', 'users-hourly', 'state.json'), 'utf8'));
     expect(state.watermark).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(readdirSync(join(stateDir, 'snapshots', 'groups-daily')).some((f) => f.endsWith('.ids'))).toBe(true);
+    expect(existsSync(join(out, '_state'))).toBe(false);
 
     // A new sandbox process is a new org with the same seed; the state says where the last run stopped.
     const second = cli(['run', 'users-hourly', '--sandbox', '--sandbox-users', '300', '--out', out, '--no-progress']);

@@ -71,6 +71,8 @@ describe('concurrent runs of one flow', () => {
       putCheckpoint: (r, c, v) => store.putCheckpoint(r, c, v),
       getCheckpoint: (r) => store.getCheckpoint(r),
       deleteCheckpoint: (r) => store.deleteCheckpoint(r),
+      getDocument: (k) => store.getDocument(k),
+      putDocument: (k, b, v) => store.putDocument(k, b, v),
     };
     const deps = h.deps({
       pageLimit: 50,
