@@ -1,6 +1,6 @@
 /**
- * End to end through the real CLI process: `okta-flow run <flow> --sandbox --out <tmp>` writes a manifest and the
- * files it lists (Parquet by the example config), state beside them; a second run of the same --out is incremental;
+ * End to end through the real CLI process: `okta-flow run <flow> --sandbox --out <tmp>` writes one commit record and
+ * the files it lists (Parquet by the example config), state beside them; a second run of the same --out is incremental;
  * `validate` of a bad config exits 1 with the path and what is wrong; `describe --json` prints the catalog.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listCommittedRuns, readManifest } from '../../lambdas/output/manifest.js';
+import { commitKey, listCommits } from '../../lambdas/lake/commit-log.js';
 
 const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 const CLI = join(process.cwd(), 'bin', 'okta-flow.ts');
@@ -26,7 +26,7 @@ function cli(args: string[]) {
 }
 
 describe('okta-flow CLI', () => {
-  it('run --sandbox writes a committed run: manifest last, listed files present with their checksums', async () => {
+  it('run --sandbox writes a committed run: commit record last, listed files present with their checksums', async () => {
     const out = join(dir, 'out');
     const first = cli([
       'run',
@@ -45,12 +45,12 @@ describe('okta-flow CLI', () => {
     expect(first.stdout).toMatch(/groups-daily\s+Group\s+committed\s+full/);
     const target = { kind: 'local' as const, rootDir: out };
     for (const object of ['User', 'Group']) {
-      const runs = await listCommittedRuns(target, 'okta', object);
+      const runs = await listCommits(target, 'okta', object);
       expect(runs).toHaveLength(1);
-      const manifest = await readManifest(target, runs[0]?.keyPrefix ?? '');
+      const manifest = runs[0]?.records.manifest;
       expect(manifest?.format).toBe('parquet');
       expect(manifest?.totals.records).toBeGreaterThan(0);
-      expect(first.stdout).toContain(join(out, runs[0]?.manifestKey ?? ''));
+      expect(first.stdout).toContain(join(out, commitKey('okta', object, runs[0]?.run_id ?? '')));
       for (const file of manifest?.files ?? []) {
         const bytes = readFileSync(join(out, file.key));
         expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
@@ -68,7 +68,7 @@ describe('okta-flow CLI', () => {
     const second = cli(['run', 'users-hourly', '--sandbox', '--sandbox-users', '300', '--out', out, '--no-progress']);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/users-hourly\s+User\s+committed\s+incremental\s+\S+ → \S+\s+\d+/);
-    expect(await listCommittedRuns(target, 'okta', 'User')).toHaveLength(2);
+    expect(await listCommits(target, 'okta', 'User')).toHaveLength(2);
   });
 
   it('run with a window override that is not a date fails with the run-input message, exit 1', () => {

@@ -53,7 +53,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     },
   };
   const api = await deps.createOktaApi(observer, { concurrentTasks: run.concurrency });
-  const request = requestForRun(deps.config, run);
+  const request = await requestForRun(deps.config, run, deps.state);
   const output = deps.config.output;
   const startPartIndex = input.continuation?.nextPartIndex ?? 0;
   const writer = createOutputWriter({
