@@ -8,9 +8,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { GlueLakeCatalog } from '../../lake/glue-catalog.js';
+import { FIRST_PARTITION_DAY } from '../../lake/glue-definitions.js';
 import { credentialsFromStore } from '../../okta/auth/from-secret.js';
 import { SecretsManagerSecretStore } from '../../okta/auth/secret-stores.js';
 import type { CredentialProvider } from '../../okta/auth/types.js';
@@ -36,6 +39,8 @@ const envSchema = z.object({
   KMS_KEY_ARN: z.string().min(1),
   CREDENTIALS_SECRET_ARN: z.string().min(1),
   EVENT_BUS_NAME: z.string().optional(),
+  /** CommitRun: the lake's Glue database, when the output has Glue tables. */
+  GLUE_DATABASE: z.string().optional(),
 });
 export type LambdaEnv = z.infer<typeof envSchema>;
 
@@ -78,6 +83,7 @@ interface Runtime {
   readonly eventBridge: EventBridgeClient;
   credentials: Promise<CredentialProvider> | null;
   readonly secrets: SecretsManagerClient;
+  readonly glue: GlueClient;
   /** From output.encryption.clientSide: the KMS keyring every file is envelope-encrypted with, or undefined. */
   readonly clientSideEncryption: ClientSideEncryption | undefined;
 }
@@ -102,6 +108,7 @@ function getRuntime(): Runtime {
       ),
       eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
       secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
+      glue: tracer.captureAWSv3Client(new GlueClient({})),
       credentials: null,
       clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
     };
@@ -146,6 +153,17 @@ export function lambdaRunnerDeps(): RunnerDeps {
     logger: powertoolsRunLogger(logger),
     metrics: powertoolsRunMetrics(metrics),
     ...(rt.clientSideEncryption ? { clientSideEncryption: rt.clientSideEncryption } : {}),
+    ...(env.GLUE_DATABASE !== undefined
+      ? {
+          lakeCatalog: new GlueLakeCatalog({
+            client: rt.glue,
+            config,
+            databaseName: env.GLUE_DATABASE,
+            bucketName: env.OUTPUT_BUCKET,
+            firstDay: FIRST_PARTITION_DAY,
+          }),
+        }
+      : {}),
   };
 }
 
