@@ -1,6 +1,7 @@
 /**
  * okta-flow CLI: validate a config, describe Okta objects, run flows in-process (against the org or the bundled
- * sandbox), connect (OAuth consent), invoke the deployed state machine, and serve the sandbox org.
+ * sandbox), query the committed output (DuckDB), connect (OAuth consent), invoke the deployed state machine, and
+ * serve the sandbox org.
  * Errors print one clear message and exit 1; stack traces only with OKTA_FLOW_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
 import { describeObject, describeText } from './commands/describe.js';
 import { invokeFlow } from './commands/invoke.js';
+import { queryCommand } from './commands/query.js';
 import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
 import { runSandboxCli } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
@@ -111,6 +113,18 @@ program
       if (!result.ok) process.exitCode = 1;
     },
   );
+
+program
+  .command('query')
+  .description('SQL over the committed output (DuckDB): users, users_current, user_deletes, … as in Athena')
+  .argument('<sql>', 'the query, e.g. "SELECT status, count(*) FROM users_current GROUP BY status"')
+  .option('--out <dir|s3://bucket/prefix>', 'the output to read', DEFAULT_OUT)
+  .option('--config <file>', `config whose output.prefix the folder uses (default ${DEFAULT_CONFIG_FILE} if present)`)
+  .option('--prefix <prefix>', 'output prefix inside the folder (default: the config’s, else okta)')
+  .option('--json', 'one JSON object per row on stdout, nothing else')
+  .action(async (sql: string, opts: { out: string; config?: string; prefix?: string; json?: boolean }) => {
+    await queryCommand({ sql, out: opts.out, config: opts.config, prefix: opts.prefix, json: opts.json });
+  });
 
 program
   .command('connect')
