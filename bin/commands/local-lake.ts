@@ -166,14 +166,14 @@ function reader(files: FileSet, columns: readonly TableColumn[]): string {
   const list = `[${files.paths.map(literal).join(', ')}]`;
   switch (files.format) {
     case 'parquet':
-      return `read_parquet(${list}, union_by_name = true, filename = true)`;
+      return `read_parquet(${list}, union_by_name = true, filename = true, hive_partitioning = false)`;
     case 'jsonl': {
       const typed = columns.map((c) => `${literal(c.key)}: ${literal(duckdbType(c.type))}`).join(', ');
-      return `read_json(${list}, format = 'newline_delimited', columns = {${typed}}, filename = true)`;
+      return `read_json(${list}, format = 'newline_delimited', columns = {${typed}}, filename = true, hive_partitioning = false)`;
     }
     case 'csv':
       return (
-        `read_csv(${list}, header = true, union_by_name = true, all_varchar = true, filename = true, ` +
+        `read_csv(${list}, header = true, union_by_name = true, all_varchar = true, filename = true, hive_partitioning = false, ` +
         `quote = '"', escape = '"', allow_quoted_nulls = false, nullstr = ${literal(files.csvNull)})`
       );
   }

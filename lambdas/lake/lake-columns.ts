@@ -123,9 +123,10 @@ export interface TableColumn {
 
 /**
  * The columns of a table over files of one format. Parquet and CSV: one per lake column. JSONL: the files keep
- * Okta's nesting, so the columns are the top-level keys (lower case, as Glue stores them), nested ones as structs;
- * a field that holds a whole subtree (JSON text) covers narrower fields under it, and a path written with two types
- * (schema drift) is read as text, which every JSON value can be.
+ * Okta's nesting, so the columns are the top-level keys (lower case, as Glue stores them), nested ones as structs of
+ * their typed fields. A field that holds a whole subtree as JSON (User `profile`) gives way to the typed fields under
+ * it when there are any (so custom attributes are typed columns in JSONL too; keys no run has seen are still in the
+ * files). A path written with two types (schema drift) is read as text, which every JSON value can be.
  */
 export function tableColumns(format: OutputFormat, columns: readonly LakeColumn[]): TableColumn[] {
   if (format !== 'jsonl') return columns.map((c) => ({ name: c.name, key: c.name, type: c.type }));
@@ -136,28 +137,22 @@ export function tableColumns(format: OutputFormat, columns: readonly LakeColumn[
   const root: Node = { children: new Map() };
   for (const column of columns) {
     let node = root;
-    let covered = false;
-    for (const [depth, step] of column.path.entries()) {
+    for (const step of column.path) {
       let child = node.children.get(step);
       if (child === undefined) {
         child = { children: new Map() };
         node.children.set(step, child);
       }
       node = child;
-      if (node.leaf !== undefined && depth < column.path.length - 1) {
-        covered = true;
-        break;
-      }
     }
-    if (covered) continue;
     node.leaf = node.leaf === undefined || typeKey(node.leaf) === typeKey(column.type) ? column.type : 'json';
-    node.children.clear();
   }
   const typeOf = (node: Node): LakeType =>
-    node.leaf ??
-    ({
-      kind: 'struct',
-      fields: [...node.children].map(([key, child]) => ({ name: key.toLowerCase(), key, type: typeOf(child) })),
-    } as const);
+    node.children.size === 0
+      ? (node.leaf ?? 'json')
+      : {
+          kind: 'struct',
+          fields: [...node.children].map(([key, child]) => ({ name: key.toLowerCase(), key, type: typeOf(child) })),
+        };
   return [...root.children].map(([key, node]) => ({ name: key.toLowerCase(), key, type: typeOf(node) }));
 }

@@ -135,7 +135,10 @@ describe('schema drift', () => {
   });
 
   it('added: a new column in the new files, Glue and the views; older rows read it as null', async () => {
-    sandbox.org.userTypes.defineAttribute({ name: 'costCode', type: 'string', title: 'Cost code' }, sandbox.clock.now());
+    sandbox.org.userTypes.defineAttribute(
+      { name: 'costCode', type: 'string', title: 'Cost code' },
+      sandbox.clock.now(),
+    );
     const someone = String([...sandbox.org.all('users')][3]?.id);
     sandbox.admin.updateUser(someone, { costCode: 'CC-42' });
     const added = await run();
