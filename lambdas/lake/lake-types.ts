@@ -41,6 +41,7 @@ export function typeKey(type: LakeType): string {
 /** The suffix a column takes when its attribute changes to this type (`list<int64>` → `list_int64`). */
 export function typeSuffix(type: LakeType): string {
   return typeKey(type)
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
 }
