@@ -6,7 +6,20 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Sandbox, type SandboxOptions, startSandbox } from './index.js';
 import type { BucketName } from './server/rate-limits.js';
 
-const BUCKETS: readonly BucketName[] = ['apps', 'groups', 'users', 'devices', 'logs', 'api', 'token', 'oauth', 'other'];
+const BUCKETS: readonly BucketName[] = [
+  'apps',
+  'groups',
+  'users',
+  'appsWrite',
+  'groupsWrite',
+  'usersWrite',
+  'devices',
+  'logs',
+  'api',
+  'token',
+  'oauth',
+  'other',
+];
 
 function nonNegativeInt(value: string): number {
   const n = Number(value);
@@ -45,6 +58,11 @@ const program = new Command()
   .option('--groups <n>', 'number of groups (default: proportional to users)', nonNegativeInt)
   .option('--apps <n>', 'number of applications', nonNegativeInt)
   .option('--devices <n>', 'number of devices', nonNegativeInt)
+  .option(
+    '--log-events <n>',
+    'System Log history: n generated events over the 90 days before the org epoch',
+    nonNegativeInt,
+  )
   .option('--seed <n>', 'seed: same seed and sizes give the same org', nonNegativeInt, 42)
   .option('--port <n>', 'port on 127.0.0.1 (0 = pick a free one)', nonNegativeInt, 0)
   .option('--api-token <token>', 'SSWS API token to accept (default: random)')
@@ -64,6 +82,7 @@ interface CliOptions {
   groups?: number;
   apps?: number;
   devices?: number;
+  logEvents?: number;
   seed: number;
   port: number;
   apiToken?: string;
@@ -88,6 +107,7 @@ const options: SandboxOptions = {
   ...(cli.groups !== undefined && { groups: cli.groups }),
   ...(cli.apps !== undefined && { apps: cli.apps }),
   ...(cli.devices !== undefined && { devices: cli.devices }),
+  ...(cli.logEvents !== undefined && { logEvents: cli.logEvents }),
   ...(cli.apiToken !== undefined && { apiToken: cli.apiToken }),
   ...(cli.principalShare !== undefined && { principalShare: cli.principalShare }),
   ...(cli.concurrencyLimit !== undefined && { concurrencyLimit: cli.concurrencyLimit }),

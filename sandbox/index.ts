@@ -28,6 +28,12 @@ export interface SandboxOptions {
   readonly seed?: number;
   /** Org "now" at generation time; records are created before it (default: the org generator's). */
   readonly epochMs?: number;
+  /**
+   * A generated System Log history of this many events over the 90 days before `epochMs` (sign-ins, MFA, SSO,
+   * lifecycle, membership, app assignment, admin and policy events), served on demand in bounded memory. Unset: a
+   * small history of the newest users' lifecycle and first membership.
+   */
+  readonly logEvents?: number;
   /** 0 (default) picks a free port. */
   readonly port?: number;
   /** Loopback only. */
@@ -78,6 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.apps !== undefined && { apps: options.apps }),
       ...(options.devices !== undefined && { devices: options.devices }),
       ...(options.epochMs !== undefined && { epochMs: options.epochMs }),
+      ...(options.logEvents !== undefined && { logEvents: options.logEvents }),
     },
     clock,
   );

@@ -1,67 +1,132 @@
-import type { RouteResult } from './contract.js';
-import { errorResult, errors, OrgRequestError, oktaError } from './errors.js';
-import type { LogParty } from './logs.js';
+import type { MutationContext } from './contract.js';
+import { errors, OrgRequestError, oktaError } from './errors.js';
+import type { LogParty, LogRequestInfo } from './logs.js';
 import type { OrgState } from './org-state.js';
 import { isoTimestamp as oktaTimestamp } from './timestamp.js';
-import type { UserRecord } from './users.js';
+import type { UserRecord, UserStatus } from './users.js';
 
 export type UserLifecycleAction =
   | 'activate'
+  | 'reactivate'
   | 'deactivate'
   | 'suspend'
   | 'unsuspend'
   | 'unlock'
   | 'expire_password'
-  | 'reset_password';
+  | 'reset_password'
+  | 'reset_factors';
 export type AppLifecycleAction = 'activate' | 'deactivate';
 export type DeviceLifecycleAction = 'activate' | 'deactivate' | 'suspend' | 'unsuspend';
 
+export interface CreateUserInput {
+  readonly profile: Record<string, unknown>;
+  readonly typeId?: string;
+  /** Default true. */
+  readonly activate?: boolean;
+  /** A password was supplied (its value is never stored): activation then ends ACTIVE instead of PROVISIONED. */
+  readonly password?: boolean;
+  /** `changePassword` (with activate): created with an expired password. */
+  readonly nextLogin?: string;
+  readonly groupIds?: readonly string[];
+}
+
 /**
- * Programmatic mutations (tests call these directly; `handleAdmin` exposes the same over HTTP). Each one obeys
- * Okta's rules, stamps `lastUpdated` with the sandbox clock and writes the System Log event Okta would write.
- * Failures throw `OrgRequestError` carrying the Okta error body.
+ * Every mutation the sandbox knows, shared by Okta's own write endpoints (`routes/*-writes.ts`) and the
+ * `/__sandbox/admin` control plane (`handleAdminRequest`). Each one obeys Okta's rules, stamps `lastUpdated` /
+ * `lastMembershipUpdated` with the sandbox clock and writes the System Log event Okta would write, with the
+ * request's actor and client. Failures throw `OrgRequestError` carrying the Okta error body.
  */
 export interface OrgAdmin {
   /** Creates a user (ACTIVE unless `activate: false`, then STAGED); id sorts after every existing user. */
-  createUser(input: { profile: Record<string, unknown>; typeId?: string; activate?: boolean }): Record<string, unknown>;
+  createUser(input: CreateUserInput): Record<string, unknown>;
   /** Partial profile update (Okta's POST /users/{id}); `null` clears an attribute. */
   updateUser(idOrLogin: string, profile: Record<string, unknown>): Record<string, unknown>;
+  /** Full profile replacement (Okta's PUT /users/{id}): attributes not sent are removed. */
+  replaceUser(idOrLogin: string, profile: Record<string, unknown>): Record<string, unknown>;
   userLifecycle(idOrLogin: string, action: UserLifecycleAction): Record<string, unknown>;
   /** Okta semantics: a user that is not DEPROVISIONED is deactivated first; deleting a DEPROVISIONED one removes it. */
   deleteUser(idOrLogin: string): 'deactivated' | 'deleted';
+  /** `DELETE /users/{id}/sessions`: the user's sessions (and with `oauthTokens`, tokens) are revoked. */
+  clearSessions(idOrLogin: string, oauthTokens: boolean): void;
   createGroup(input: { profile: Record<string, unknown> }): Record<string, unknown>;
+  /** Partial profile update (admin API only; Okta's PUT replaces, see `replaceGroup`). */
   updateGroup(id: string, profile: Record<string, unknown>): Record<string, unknown>;
+  replaceGroup(id: string, profile: Record<string, unknown>): Record<string, unknown>;
   deleteGroup(id: string): void;
   addGroupMember(groupId: string, userIdOrLogin: string): void;
   removeGroupMember(groupId: string, userIdOrLogin: string): void;
   appLifecycle(id: string, action: AppLifecycleAction): Record<string, unknown>;
   /** Only INACTIVE apps can be deleted (403 E0000056 otherwise). */
   deleteApp(id: string): void;
-  assignUserToApp(appId: string, userIdOrLogin: string): void;
+  /** Direct assignment (scope USER); returns the AppUser. */
+  assignUserToApp(
+    appId: string,
+    userIdOrLogin: string,
+    fields?: { userName?: string; profile?: Record<string, unknown> },
+  ): Record<string, unknown>;
   unassignUserFromApp(appId: string, userIdOrLogin: string): void;
+  assignGroupToApp(
+    appId: string,
+    groupId: string,
+    fields?: { priority?: number; profile?: Record<string, unknown> },
+  ): Record<string, unknown>;
+  unassignGroupFromApp(appId: string, groupId: string): void;
   deviceLifecycle(id: string, action: DeviceLifecycleAction): Record<string, unknown>;
   /** Only DEACTIVATED devices can be deleted (400 E0000001 otherwise). */
   deleteDevice(id: string): void;
 }
 
-const USER_TRANSITIONS: Readonly<Record<UserLifecycleAction, { from: readonly string[]; to: string; event: string }>> =
-  {
-    activate: { from: ['STAGED', 'PROVISIONED', 'DEPROVISIONED'], to: 'ACTIVE', event: 'user.lifecycle.activate' },
-    deactivate: {
-      from: ['ACTIVE', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'],
-      to: 'DEPROVISIONED',
-      event: 'user.lifecycle.deactivate',
-    },
-    suspend: { from: ['ACTIVE'], to: 'SUSPENDED', event: 'user.lifecycle.suspend' },
-    unsuspend: { from: ['SUSPENDED'], to: 'ACTIVE', event: 'user.lifecycle.unsuspend' },
-    unlock: { from: ['LOCKED_OUT'], to: 'ACTIVE', event: 'user.account.unlock' },
-    expire_password: { from: ['ACTIVE'], to: 'PASSWORD_EXPIRED', event: 'user.account.expire_password' },
-    reset_password: {
-      from: ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT'],
-      to: 'RECOVERY',
-      event: 'user.account.reset_password',
-    },
-  };
+/** Okta's lifecycle rules (UserLifecycle API) and the error each refusal answers. */
+const USER_TRANSITIONS: Readonly<
+  Record<
+    Exclude<UserLifecycleAction, 'reset_factors'>,
+    { from: readonly UserStatus[]; event: string; message: string; refusal: 'E0000001' | 'E0000016' | 'E0000038' }
+  >
+> = {
+  activate: {
+    from: ['STAGED', 'DEPROVISIONED'],
+    event: 'user.lifecycle.activate',
+    message: 'Activate Okta user',
+    refusal: 'E0000016',
+  },
+  reactivate: {
+    from: ['PROVISIONED', 'RECOVERY'],
+    event: 'user.lifecycle.reactivate',
+    message: 'Reactivate Okta user',
+    refusal: 'E0000038',
+  },
+  deactivate: {
+    from: ['ACTIVE', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'PROVISIONED', 'RECOVERY', 'STAGED', 'SUSPENDED'],
+    event: 'user.lifecycle.deactivate',
+    message: 'Deactivate Okta user',
+    refusal: 'E0000038',
+  },
+  suspend: { from: ['ACTIVE'], event: 'user.lifecycle.suspend', message: 'Suspend Okta user', refusal: 'E0000001' },
+  unsuspend: {
+    from: ['SUSPENDED'],
+    event: 'user.lifecycle.unsuspend',
+    message: 'Unsuspend Okta user',
+    refusal: 'E0000001',
+  },
+  unlock: {
+    from: ['LOCKED_OUT', 'ACTIVE'],
+    event: 'user.account.unlock',
+    message: 'Unlock user account',
+    refusal: 'E0000038',
+  },
+  expire_password: {
+    from: ['ACTIVE', 'PASSWORD_EXPIRED'],
+    event: 'user.account.expire_password',
+    message: 'Expire user password',
+    refusal: 'E0000038',
+  },
+  reset_password: {
+    from: ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY'],
+    event: 'user.account.reset_password',
+    message: 'Reset user password',
+    refusal: 'E0000038',
+  },
+};
 
 const DEVICE_TRANSITIONS: Readonly<Record<DeviceLifecycleAction, { from: readonly string[]; to: string }>> = {
   activate: { from: ['DEACTIVATED', 'CREATED'], to: 'ACTIVE' },
@@ -78,15 +143,27 @@ function notFound(what: string): never {
   throw new OrgRequestError(errors.notFound(what));
 }
 
+function refuse(code: 'E0000001' | 'E0000016' | 'E0000038', cause: string): never {
+  if (code === 'E0000016') fail(cause, 403, code, 'Activation failed because the user is already active');
+  if (code === 'E0000038') fail(cause, 403, code, "This operation is not allowed in the user's current status.");
+  fail(cause);
+}
+
+function forbidden(cause: string): never {
+  fail(cause, 403, 'E0000006', 'You do not have permission to perform the requested action');
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-export function createAdmin(state: OrgState): OrgAdmin {
-  const { users, groups, apps, devices, logs, clock } = state;
+/** The admin mutations over `state`, attributing their System Log events to `context` (default: the org admin). */
+export function createAdmin(state: OrgState, context: MutationContext = {}): OrgAdmin {
+  const { users, groups, apps, assignments, devices, logs, clock } = state;
   const now = (): number => clock.now();
 
-  const userIndex = (idOrLogin: string): number => users.resolve(idOrLogin) ?? notFound(idOrLogin);
+  const userIndex = (idOrLogin: string): number =>
+    (idOrLogin === 'me' && users.exists(0) ? 0 : users.resolve(idOrLogin)) ?? notFound(idOrLogin);
   const groupIndex = (id: string): number => groups.resolve(id) ?? notFound(id);
   const appIndex = (id: string): number => apps.resolve(id) ?? notFound(id);
   const deviceIndex = (id: string): number => devices.resolve(id) ?? notFound(id);
@@ -124,8 +201,34 @@ export function createAdmin(state: OrgState): OrgAdmin {
       displayName: String(device.profile.displayName),
     };
   };
+  const actor = ((): LogParty | undefined => {
+    const who = context.actor;
+    if (!who) return undefined;
+    if (who.kind === 'client') {
+      return { id: who.clientId, type: 'PublicClientApp', alternateId: who.clientId, displayName: who.clientId };
+    }
+    const u = users.resolve(who.id);
+    return u === undefined ? undefined : userParty(u);
+  })();
+  const request: LogRequestInfo | undefined =
+    context.requestId === undefined
+      ? undefined
+      : {
+          requestId: context.requestId,
+          requestUri: context.requestUri ?? '/api/v1',
+          ipAddress: context.ipAddress ?? '127.0.0.1',
+          userAgent: context.userAgent ?? '',
+        };
   const log = (eventType: string, displayMessage: string, targets: LogParty[]): void => {
-    logs.append({ eventType, displayMessage, targets, publishedMs: now() });
+    const at = now();
+    logs.append({
+      eventType,
+      displayMessage,
+      targets,
+      publishedMs: at,
+      ...(actor ? { actor } : {}),
+      ...(request ? { request } : {}),
+    });
   };
 
   const validateProfile = (profile: Record<string, unknown>, u: number | undefined): void => {
@@ -149,8 +252,15 @@ export function createAdmin(state: OrgState): OrgAdmin {
         fail('login: An object with this field already exists in the current organization');
     }
   };
+  const requireNames = (profile: Record<string, unknown>): void => {
+    for (const required of ['login', 'email', 'firstName', 'lastName']) {
+      if (typeof profile[required] !== 'string' || profile[required] === '') {
+        fail(`${required}: The field cannot be left blank`);
+      }
+    }
+  };
 
-  /** Everyone's (and other groups') membership changed: bump lastMembershipUpdated without touching the user. */
+  /** A membership changed: bump lastMembershipUpdated without touching the user. */
   const touchMembership = (g: number): void => {
     const record = groups.data(g);
     record.lastMembershipUpdated = oktaTimestamp(now());
@@ -165,21 +275,60 @@ export function createAdmin(state: OrgState): OrgAdmin {
     return users.serialize(u, true);
   };
 
-  const lifecycle = (u: number, action: UserLifecycleAction): UserRecord => {
-    const transition = USER_TRANSITIONS[action];
-    if (!transition) fail(`Unknown lifecycle operation '${action}'`);
-    const status = users.status(u);
-    if (!transition.from.includes(status)) {
-      fail(`Cannot ${action} a user whose status is ${status}`, 400, 'E0000001');
-    }
-    const result = putUser(u, (record) => {
+  const changeStatus = (u: number, to: UserStatus, activated = false): UserRecord =>
+    putUser(u, (record) => {
       const at = oktaTimestamp(now());
-      record.status = transition.to;
+      record.status = to;
       record.statusChanged = at;
-      if (transition.to === 'ACTIVE' && action === 'activate') record.activated = at;
+      if (activated) record.activated = at;
       delete record.transitioningToStatus;
     });
-    log(transition.event, `${action} user`, [userParty(u)]);
+
+  const lifecycle = (u: number, action: UserLifecycleAction): UserRecord => {
+    if (action === 'reset_factors') {
+      state.factors.resetFactors(u);
+      log('user.mfa.factor.reset_all', 'Reset all factors for user', [userParty(u)]);
+      return putUser(u, () => undefined);
+    }
+    const transition = USER_TRANSITIONS[action];
+    if (!transition)
+      fail(`Unknown lifecycle operation '${action}'`, 404, 'E0000008', 'The requested path was not found');
+    const status = users.status(u);
+    if (!transition.from.includes(status)) {
+      refuse(transition.refusal, `Cannot ${action.replace('_', ' ')} a user whose status is ${status}`);
+    }
+    let result: UserRecord;
+    switch (action) {
+      case 'activate': {
+        // Users without a password finish activation themselves: they stay PROVISIONED until then.
+        const credentials = users.data(u).credentials as { password?: unknown; provider?: { type?: string } };
+        const ready = credentials.password !== undefined || credentials.provider?.type !== 'OKTA';
+        result = changeStatus(u, ready ? 'ACTIVE' : 'PROVISIONED', true);
+        break;
+      }
+      case 'reactivate':
+        result = putUser(u, () => undefined);
+        break;
+      case 'deactivate':
+        result = changeStatus(u, 'DEPROVISIONED');
+        break;
+      case 'suspend':
+        result = changeStatus(u, 'SUSPENDED');
+        break;
+      case 'unsuspend':
+        result = changeStatus(u, 'ACTIVE');
+        break;
+      case 'unlock':
+        result = status === 'ACTIVE' ? putUser(u, () => undefined) : changeStatus(u, 'ACTIVE');
+        break;
+      case 'expire_password':
+        result = changeStatus(u, 'PASSWORD_EXPIRED');
+        break;
+      default:
+        result = changeStatus(u, 'RECOVERY');
+        break;
+    }
+    log(transition.event, transition.message, [userParty(u)]);
     return result;
   };
 
@@ -187,7 +336,7 @@ export function createAdmin(state: OrgState): OrgAdmin {
     const g = groupIndex(groupId);
     const u = userIndex(userIdOrLogin);
     const type = groups.type(g);
-    if (type !== 'OKTA_GROUP') fail(`Cannot modify the membership of a ${type} group through the API`);
+    if (type !== 'OKTA_GROUP') forbidden(`Cannot modify the membership of a ${type} group`);
     if (groups.isMember(g, u) === member) return;
     groups.setMember(g, u, member);
     touchMembership(g);
@@ -198,47 +347,62 @@ export function createAdmin(state: OrgState): OrgAdmin {
     );
   };
 
-  const setAssignment = (appId: string, userIdOrLogin: string, assigned: boolean): void => {
-    const a = appIndex(appId);
-    const u = userIndex(userIdOrLogin);
-    if (apps.isAssignedUser(a, u) === assigned) return;
-    apps.setUserAssignment(a, u, assigned);
-    log(
-      assigned ? 'application.user_membership.add' : 'application.user_membership.remove',
-      assigned ? 'Add user to application membership' : 'Remove user from application membership',
-      [userParty(u), appParty(a)],
-    );
+  const requireOktaGroup = (g: number, verb: string): void => {
+    const type = groups.type(g);
+    if (type !== 'OKTA_GROUP') forbidden(`Cannot ${verb} a ${type} group`);
+  };
+
+  const groupProfile = (profile: unknown): Record<string, unknown> => {
+    if (!isRecord(profile) || typeof profile.name !== 'string' || profile.name.trim() === '') {
+      fail('profile.name: The field cannot be left blank');
+    }
+    return { ...profile };
   };
 
   return {
     createUser(input) {
-      if (!isRecord(input?.profile)) fail('profile: an object with login, email, firstName and lastName is required');
+      if (!isRecord(input?.profile)) fail('profile: The field cannot be left blank');
       const profile = { ...input.profile };
-      for (const required of ['login', 'email', 'firstName', 'lastName']) {
-        if (typeof profile[required] !== 'string' || profile[required] === '') fail(`${required}: is required`);
-      }
+      requireNames(profile);
       validateProfile(profile, undefined);
       const typeIds = state.userTypes.typeIds;
       const typeId = input.typeId ?? typeIds[0] ?? '';
       if (!typeIds.includes(typeId)) fail(`type.id: '${typeId}' is not a user type of this org`);
+      const groupIndexes = (input.groupIds ?? []).map((id) => groupIndex(id));
+      for (const g of groupIndexes) requireOktaGroup(g, 'add users to');
       const at = oktaTimestamp(now());
-      const active = input.activate !== false;
+      const activate = input.activate !== false;
+      const expired = input.nextLogin === 'changePassword';
+      if (expired && (!activate || input.password !== true)) {
+        fail('nextLogin: changePassword needs activate=true and a password');
+      }
+      // The admin API has always created ACTIVE users; the Okta API leaves password-less activations PROVISIONED.
+      const status: UserStatus = !activate
+        ? 'STAGED'
+        : expired
+          ? 'PASSWORD_EXPIRED'
+          : input.password === false
+            ? 'PROVISIONED'
+            : 'ACTIVE';
+      const credentials: Record<string, unknown> = { provider: { type: 'OKTA', name: 'OKTA' } };
+      // The admin API does not say: its users get a password, as they always have. The Okta API says.
+      if (input.password !== false) credentials.password = {};
       const u = users.create({
-        status: active ? 'ACTIVE' : 'STAGED',
+        status,
         created: at,
-        activated: active ? at : null,
-        statusChanged: active ? at : null,
+        activated: activate ? at : null,
+        statusChanged: activate ? at : null,
         lastLogin: null,
         lastUpdated: at,
-        passwordChanged: null,
+        passwordChanged: input.password !== false ? at : null,
         type: { id: typeId },
         profile,
-        credentials: { provider: { type: 'OKTA', name: 'OKTA' } },
+        credentials,
       });
-      groups.invalidateCounts();
       touchMembership(0);
       log('user.lifecycle.create', 'Create okta user', [userParty(u)]);
-      if (active) log('user.lifecycle.activate', 'Activate okta user', [userParty(u)]);
+      if (activate) log('user.lifecycle.activate', 'Activate okta user', [userParty(u)]);
+      for (const g of groupIndexes) setMembership(groups.ids.idOf(g), users.ids.idOf(u), true);
       return users.serialize(u, true);
     },
 
@@ -248,6 +412,18 @@ export function createAdmin(state: OrgState): OrgAdmin {
       validateProfile(profile, u);
       const result = putUser(u, (record) => {
         record.profile = { ...record.profile, ...profile };
+      });
+      log('user.account.update_profile', 'Update user profile for Okta', [userParty(u)]);
+      return result;
+    },
+
+    replaceUser(idOrLogin, profile) {
+      const u = userIndex(idOrLogin);
+      if (!isRecord(profile)) fail('profile: The field cannot be left blank');
+      requireNames(profile);
+      validateProfile(profile, u);
+      const result = putUser(u, (record) => {
+        record.profile = { ...profile };
       });
       log('user.account.update_profile', 'Update user profile for Okta', [userParty(u)]);
       return result;
@@ -264,19 +440,22 @@ export function createAdmin(state: OrgState): OrgAdmin {
         return 'deactivated';
       }
       const party = userParty(u);
-      const memberOf: number[] = [];
-      for (let g = 1; g < groups.size; g++) if (groups.isMember(g, u)) memberOf.push(g);
+      const memberOf = groups.groupsOf(u);
       users.delete(u);
-      groups.invalidateCounts();
-      for (const g of [0, ...memberOf]) touchMembership(g);
+      for (const g of memberOf) touchMembership(g);
+      log('user.lifecycle.delete.initiated', 'Delete Okta user', [party]);
       log('user.lifecycle.delete.completed', 'Delete user', [party]);
       return 'deleted';
     },
 
+    clearSessions(idOrLogin, oauthTokens) {
+      const u = userIndex(idOrLogin);
+      log('user.session.clear', 'Clear user session', [userParty(u)]);
+      if (oauthTokens) log('user.authentication.revoke_tokens', 'Revoke OAuth tokens for user', [userParty(u)]);
+    },
+
     createGroup(input) {
-      if (!isRecord(input?.profile) || typeof input.profile.name !== 'string' || input.profile.name === '') {
-        fail('profile.name: is required');
-      }
+      const profile = groupProfile(input?.profile);
       const at = oktaTimestamp(now());
       const g = groups.create({
         created: at,
@@ -284,7 +463,7 @@ export function createAdmin(state: OrgState): OrgAdmin {
         lastMembershipUpdated: at,
         objectClass: ['okta:user_group'],
         type: 'OKTA_GROUP',
-        profile: { ...input.profile },
+        profile,
       });
       log('group.lifecycle.create', 'Create okta group', [groupParty(g)]);
       return groups.serialize(g);
@@ -293,7 +472,7 @@ export function createAdmin(state: OrgState): OrgAdmin {
     updateGroup(id, profile) {
       const g = groupIndex(id);
       if (!isRecord(profile)) fail('profile: must be an object');
-      if (groups.type(g) !== 'OKTA_GROUP') fail(`Cannot update the profile of a ${groups.type(g)} group`);
+      requireOktaGroup(g, 'update the profile of');
       const record = groups.data(g);
       record.profile = { ...record.profile, ...profile };
       record.lastUpdated = oktaTimestamp(now());
@@ -302,17 +481,26 @@ export function createAdmin(state: OrgState): OrgAdmin {
       return groups.serialize(g);
     },
 
+    replaceGroup(id, profile) {
+      const g = groupIndex(id);
+      requireOktaGroup(g, 'update the profile of');
+      const record = groups.data(g);
+      record.profile = groupProfile(profile);
+      record.lastUpdated = oktaTimestamp(now());
+      groups.put(g, record);
+      log('group.profile.update', 'Update group profile', [groupParty(g)]);
+      return groups.serialize(g);
+    },
+
     deleteGroup(id) {
       const g = groupIndex(id);
-      if (groups.type(g) === 'BUILT_IN')
-        fail(
-          'Cannot delete the BUILT_IN Everyone group',
-          403,
-          'E0000006',
-          'You do not have permission to perform the requested action',
-        );
+      requireOktaGroup(g, 'delete');
       const party = groupParty(g);
+      const reachable = assignments.appsOfGroup(g);
       groups.delete(g);
+      for (const a of reachable) {
+        log('group.application_assignment.remove', 'Remove assigned application from group', [party, appParty(a)]);
+      }
       log('group.lifecycle.delete', 'Delete group', [party]);
     },
 
@@ -326,13 +514,15 @@ export function createAdmin(state: OrgState): OrgAdmin {
           ? 'ACTIVE'
           : action === 'deactivate'
             ? 'INACTIVE'
-            : fail(`Unknown lifecycle operation '${action}'`);
+            : fail(`Unknown lifecycle operation '${action}'`, 404, 'E0000008', 'The requested path was not found');
       if (apps.status(a) !== to) {
         const record = apps.data(a);
         record.status = to;
         record.lastUpdated = oktaTimestamp(now());
         apps.put(a, record);
-        log(`application.lifecycle.${action}`, `${action} application`, [appParty(a)]);
+        log(`application.lifecycle.${action}`, `${action === 'activate' ? 'Activate' : 'Deactivate'} application`, [
+          appParty(a),
+        ]);
       }
       return apps.serialize(a);
     },
@@ -347,8 +537,65 @@ export function createAdmin(state: OrgState): OrgAdmin {
       log('application.lifecycle.delete', 'Delete application', [party]);
     },
 
-    assignUserToApp: (appId, userId) => setAssignment(appId, userId, true),
-    unassignUserFromApp: (appId, userId) => setAssignment(appId, userId, false),
+    assignUserToApp(appId, userIdOrLogin, fields = {}) {
+      const a = appIndex(appId);
+      const u = userIndex(userIdOrLogin);
+      const changed = !assignments.isDirect(a, u);
+      if (changed || fields.userName !== undefined || fields.profile !== undefined) {
+        assignments.setDirect(a, u, true, { atMs: now(), ...fields });
+      }
+      if (changed) {
+        log('application.user_membership.add', 'Add user to application membership', [userParty(u), appParty(a)]);
+      }
+      return assignments.appUser(a, { u, direct: true });
+    },
+
+    unassignUserFromApp(appId, userIdOrLogin) {
+      const a = appIndex(appId);
+      const u = userIndex(userIdOrLogin);
+      if (!assignments.isDirect(a, u)) {
+        if (assignments.isAssignedUser(a, u)) {
+          fail(
+            'The user is assigned to the application through a group: remove the user from the group or unassign the group',
+            403,
+            'E0000090',
+            'Deactivate application for user forbidden',
+          );
+        }
+        notFound(`${userIdOrLogin} (AppUser)`);
+      }
+      assignments.setDirect(a, u, false, { atMs: now() });
+      log('application.user_membership.remove', 'Remove user from application membership', [userParty(u), appParty(a)]);
+    },
+
+    assignGroupToApp(appId, groupId, fields = {}) {
+      const a = appIndex(appId);
+      const g = groupIndex(groupId);
+      const before = assignments.isAssignedGroup(a, g) ? assignments.groupFields(a, g) : undefined;
+      if (fields.priority !== undefined && (!Number.isInteger(fields.priority) || fields.priority < 0)) {
+        fail('priority: must be a non-negative integer');
+      }
+      assignments.setGroup(a, g, {
+        priority: fields.priority ?? before?.priority ?? 0,
+        profile: fields.profile ?? before?.profile ?? {},
+        lastUpdatedMs: now(),
+      });
+      if (!before) {
+        log('group.application_assignment.add', 'Add assigned application to group', [groupParty(g), appParty(a)]);
+      }
+      return assignments.appGroup(a, g);
+    },
+
+    unassignGroupFromApp(appId, groupId) {
+      const a = appIndex(appId);
+      const g = groupIndex(groupId);
+      if (!assignments.isAssignedGroup(a, g)) notFound(`${groupId} (ApplicationGroupAssignment)`);
+      assignments.setGroup(a, g, null);
+      log('group.application_assignment.remove', 'Remove assigned application from group', [
+        groupParty(g),
+        appParty(a),
+      ]);
+    },
 
     deviceLifecycle(id, action) {
       const d = deviceIndex(id);
@@ -372,102 +619,4 @@ export function createAdmin(state: OrgState): OrgAdmin {
       log('device.lifecycle.delete', 'Delete device', [party]);
     },
   };
-}
-
-/**
- * The admin mutations over HTTP (paths relative to `/__sandbox/admin`). A `null` item body means "204 No Content".
- *   POST   /users                              {profile, typeId?, activate?}   → user
- *   POST   /users/{id}                         {profile}                       → user (partial update)
- *   POST   /users/{id}/lifecycle/{action}      activate|deactivate|suspend|unsuspend|unlock|expire_password|reset_password
- *   DELETE /users/{id}                         deactivates, or deletes when already DEPROVISIONED → null
- *   POST   /groups                             {profile: {name, description?}} → group
- *   POST   /groups/{id}                        {profile}                       → group
- *   DELETE /groups/{id}                                                        → null
- *   PUT|POST /groups/{id}/users/{userId}, DELETE /groups/{id}/users/{userId}   → null
- *   POST   /apps/{id}/lifecycle/{activate|deactivate}                         → app
- *   DELETE /apps/{id}                          only INACTIVE apps               → null
- *   PUT|POST /apps/{id}/users/{userId}, DELETE /apps/{id}/users/{userId}       → null
- *   POST   /devices/{id}/lifecycle/{activate|deactivate|suspend|unsuspend}    → device
- *   DELETE /devices/{id}                       only DEACTIVATED devices         → null
- */
-export function handleAdminRequest(admin: OrgAdmin, method: string, pathname: string, body: unknown): RouteResult {
-  const verb = method.toUpperCase();
-  const parts = pathname
-    .split('/')
-    .filter((p) => p.length > 0)
-    .map((p) => decodeURIComponent(p));
-  const input = isRecord(body) ? body : {};
-  const item = (value: unknown): RouteResult => ({ kind: 'item', body: value });
-  try {
-    const [collection, id, sub, arg] = parts;
-    const write = verb === 'POST' || verb === 'PUT';
-    if (collection === 'users') {
-      if (verb === 'POST' && id === undefined) {
-        return item(
-          admin.createUser({
-            profile: isRecord(input.profile) ? input.profile : {},
-            ...(typeof input.typeId === 'string' ? { typeId: input.typeId } : {}),
-            ...(isRecord(input.type) && typeof input.type.id === 'string' ? { typeId: input.type.id } : {}),
-            ...(typeof input.activate === 'boolean' ? { activate: input.activate } : {}),
-          }),
-        );
-      }
-      if (id !== undefined && sub === undefined && verb === 'POST') {
-        return item(admin.updateUser(id, isRecord(input.profile) ? input.profile : {}));
-      }
-      if (id !== undefined && sub === undefined && verb === 'DELETE') {
-        admin.deleteUser(id);
-        return item(null);
-      }
-      if (id !== undefined && sub === 'lifecycle' && arg !== undefined && verb === 'POST' && parts.length === 4) {
-        return item(admin.userLifecycle(id, arg as UserLifecycleAction));
-      }
-    }
-    if (collection === 'groups') {
-      if (verb === 'POST' && id === undefined) {
-        return item(admin.createGroup({ profile: isRecord(input.profile) ? input.profile : {} }));
-      }
-      if (id !== undefined && sub === undefined && verb === 'POST') {
-        return item(admin.updateGroup(id, isRecord(input.profile) ? input.profile : {}));
-      }
-      if (id !== undefined && sub === undefined && verb === 'DELETE') {
-        admin.deleteGroup(id);
-        return item(null);
-      }
-      if (id !== undefined && sub === 'users' && arg !== undefined && parts.length === 4) {
-        if (write) admin.addGroupMember(id, arg);
-        else if (verb === 'DELETE') admin.removeGroupMember(id, arg);
-        else return errorResult(errors.notFound(pathname));
-        return item(null);
-      }
-    }
-    if (collection === 'apps' && id !== undefined) {
-      if (sub === 'lifecycle' && arg !== undefined && verb === 'POST' && parts.length === 4) {
-        return item(admin.appLifecycle(id, arg as AppLifecycleAction));
-      }
-      if (sub === undefined && verb === 'DELETE') {
-        admin.deleteApp(id);
-        return item(null);
-      }
-      if (sub === 'users' && arg !== undefined && parts.length === 4) {
-        if (write) admin.assignUserToApp(id, arg);
-        else if (verb === 'DELETE') admin.unassignUserFromApp(id, arg);
-        else return errorResult(errors.notFound(pathname));
-        return item(null);
-      }
-    }
-    if (collection === 'devices' && id !== undefined) {
-      if (sub === 'lifecycle' && arg !== undefined && verb === 'POST' && parts.length === 4) {
-        return item(admin.deviceLifecycle(id, arg as DeviceLifecycleAction));
-      }
-      if (sub === undefined && verb === 'DELETE') {
-        admin.deleteDevice(id);
-        return item(null);
-      }
-    }
-    return errorResult(oktaError(404, 'E0000008', 'The requested path was not found', [`${verb} ${pathname}`]));
-  } catch (error) {
-    if (error instanceof OrgRequestError) return errorResult(error.spec);
-    throw error;
-  }
 }

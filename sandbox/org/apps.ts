@@ -1,8 +1,7 @@
 import { IdSpace } from './ids.js';
 import { createRng, hash, Stream, unit } from './random.js';
-import { DAY, generationWindow } from './time.js';
+import { generationWindow } from './time.js';
 import { isoTimestamp as oktaTimestamp } from './timestamp.js';
-import type { UserStore } from './users.js';
 
 /** Every documented signOnMode, then one Okta emits but does not document (clients must not choke on it). */
 export const SIGN_ON_MODES = [
@@ -45,23 +44,15 @@ const TEMPLATE_NAMES: Readonly<Record<string, string>> = {
   WS_FEDERATION: 'template_wsfed',
 };
 
-/**
- * Applications (few, generated on demand), their user assignments (a seed-addressed predicate over users, like
- * group membership) and group assignments, under an overlay of admin changes.
- */
+/** Applications (generated on demand) under an overlay of admin changes; assignments live in app-assignments.ts. */
 export class AppStore {
   readonly ids: IdSpace;
   private readonly stored = new Map<number, AppRecord>();
   private readonly deleted = new Set<number>();
-  private readonly userOverlay = new Map<number, Map<number, boolean>>();
-  private readonly groupOverlay = new Map<number, Map<number, boolean>>();
   private readonly startMs: number;
   private readonly endMs: number;
 
-  constructor(
-    private readonly options: AppStoreOptions,
-    private readonly users: UserStore,
-  ) {
+  constructor(private readonly options: AppStoreOptions) {
     this.ids = new IdSpace('0oa', options.seed, Stream.appId);
     const window = generationWindow(options.epochMs);
     this.startMs = window.startMs;
@@ -100,49 +91,6 @@ export class AppStore {
     return unit(this.options.seed, Stream.appRecord, a, 2) < 0.2 ? 'INACTIVE' : 'ACTIVE';
   }
 
-  private userDensity(a: number): number {
-    return 0.01 + 0.2 * unit(this.options.seed, Stream.appRecord, a, 3);
-  }
-
-  isAssignedUser(a: number, u: number): boolean {
-    if (!this.exists(a) || !this.users.exists(u)) return false;
-    const overlay = this.userOverlay.get(a)?.get(u);
-    if (overlay !== undefined) return overlay;
-    if (u >= this.users.generatedCount) return false;
-    return unit(this.options.seed, Stream.appUser, u, a) < this.userDensity(a);
-  }
-
-  isAssignedGroup(a: number, g: number, groupExists: (g: number) => boolean): boolean {
-    if (!this.exists(a) || !groupExists(g)) return false;
-    const overlay = this.groupOverlay.get(a)?.get(g);
-    if (overlay !== undefined) return overlay;
-    if (g === 0 || g >= this.options.groupCount) return false;
-    return unit(this.options.seed, Stream.appGroup, g, a) < 0.15;
-  }
-
-  setUserAssignment(a: number, u: number, assigned: boolean): void {
-    let overlay = this.userOverlay.get(a);
-    if (!overlay) {
-      overlay = new Map();
-      this.userOverlay.set(a, overlay);
-    }
-    overlay.set(u, assigned);
-  }
-
-  /** Apps assigned to user u (direct assignments only). */
-  appsOfUser(u: number): number[] {
-    const out: number[] = [];
-    for (let a = 0; a < this.size; a++) if (this.isAssignedUser(a, u)) out.push(a);
-    return out;
-  }
-
-  /** Generated apps that group g is assigned to (the caller checks the group exists). */
-  appsOfGroup(g: number): number[] {
-    const out: number[] = [];
-    for (let a = 0; a < this.size; a++) if (this.isAssignedGroup(a, g, () => true)) out.push(a);
-    return out;
-  }
-
   createdMs(a: number): number {
     return this.startMs + Math.floor((a + 0.5) * ((this.endMs - this.startMs) / (4 * Math.max(1, this.size))));
   }
@@ -160,8 +108,6 @@ export class AppStore {
   delete(a: number): void {
     this.deleted.add(a);
     this.stored.delete(a);
-    this.userOverlay.delete(a);
-    this.groupOverlay.delete(a);
   }
 
   serialize(a: number): AppRecord {
@@ -183,59 +129,6 @@ export class AppStore {
     }
     record._links = links;
     return record;
-  }
-
-  /** An AppUser (`/api/v1/apps/{id}/users` item) for an assigned user. */
-  appUser(a: number, u: number): Record<string, unknown> {
-    const appId = this.ids.idOf(a);
-    const userId = this.users.ids.idOf(u);
-    const assignedMs =
-      Math.max(this.createdMs(a), this.users.createdMs(u)) +
-      (hash(this.options.seed, Stream.appUser, u, a) % (30 * DAY));
-    const createdMs = Math.min(assignedMs, this.options.epochMs - DAY);
-    const lastUpdatedMs = Math.max(createdMs, Math.min(this.users.lastUpdatedMs(u), this.options.epochMs - DAY));
-    const login = this.users.login(u);
-    const names = this.users.names(u);
-    const provisioned = this.signOnMode(a) === 'SAML_2_0';
-    return {
-      id: userId,
-      ...(provisioned ? { externalId: `ext-${userId.slice(-8)}` } : {}),
-      created: oktaTimestamp(createdMs),
-      lastUpdated: oktaTimestamp(lastUpdatedMs),
-      scope: 'USER',
-      status: provisioned ? 'PROVISIONED' : 'ACTIVE',
-      statusChanged: oktaTimestamp(createdMs),
-      passwordChanged: null,
-      syncState: provisioned ? 'SYNCHRONIZED' : 'DISABLED',
-      ...(provisioned ? { lastSync: oktaTimestamp(lastUpdatedMs) } : {}),
-      credentials: { userName: login },
-      profile: { email: login, firstName: names.firstName, lastName: names.lastName },
-      _links: {
-        app: { href: `{{origin}}/api/v1/apps/${appId}` },
-        user: { href: `{{origin}}/api/v1/users/${userId}` },
-      },
-    };
-  }
-
-  /** An ApplicationGroupAssignment (`/api/v1/apps/{id}/groups` item). */
-  appGroup(a: number, g: number, groupId: string): Record<string, unknown> {
-    const appId = this.ids.idOf(a);
-    return {
-      id: groupId,
-      lastUpdated: oktaTimestamp(
-        Math.min(
-          this.createdMs(a) + (hash(this.options.seed, Stream.appGroup, g, a) % (90 * DAY)),
-          this.options.epochMs - DAY,
-        ),
-      ),
-      priority: g % 100,
-      profile: {},
-      _links: {
-        app: { href: `{{origin}}/api/v1/apps/${appId}` },
-        group: { href: `{{origin}}/api/v1/groups/${groupId}` },
-        self: { href: `{{origin}}/api/v1/apps/${appId}/groups/${groupId}` },
-      },
-    };
   }
 
   private generate(a: number): AppRecord {

@@ -16,7 +16,10 @@ export interface OktaErrorSpec {
 
 /** What a Management API route produced. The server turns `list` into a JSON array + Link headers. */
 export type RouteResult =
-  | { readonly kind: 'item'; readonly body: unknown }
+  /** A JSON body, 200 unless `status` says otherwise. */
+  | { readonly kind: 'item'; readonly body: unknown; readonly status?: number }
+  /** No body at all (Okta's 204s, and the 200s whose spec declares no content). */
+  | { readonly kind: 'empty'; readonly status: number }
   /**
    * `next` holds the query parameters of the next page (the request's own parameters with `after`, and `limit`
    * made explicit); null on the last page. `paginated: false` for unpaginated lists (user types, `q` searches):
@@ -30,15 +33,41 @@ export type RouteResult =
     }
   | { readonly kind: 'error'; readonly error: OktaErrorSpec };
 
+/**
+ * Who made a write and from where: the System Log events of the change carry it (actor, client, request id), so an
+ * audit can tie an Okta request id to its event.
+ */
+export interface MutationContext {
+  /** The SSWS token's admin or an OAuth token's user (`user`), or an OAuth service app (`client`). */
+  readonly actor?:
+    | { readonly kind: 'user'; readonly id: string }
+    | { readonly kind: 'client'; readonly clientId: string };
+  /** The response's `X-Okta-Request-Id`. */
+  readonly requestId?: string;
+  readonly requestUri?: string;
+  readonly ipAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** A write's request: its parsed JSON body (undefined when empty), the headers that matter, and its context. */
+export interface RouteRequest {
+  readonly body: unknown;
+  /** `Prefer: respond-async` (accepted; the sandbox completes lifecycle changes synchronously). */
+  readonly prefer?: string;
+  readonly context: MutationContext;
+}
+
 export interface ManagementRoute {
   /** Route template for logs and fault targeting, e.g. `/api/v1/users/{id}/groups`. */
   readonly template: string;
-  /** OAuth scope a Bearer token must carry (SSWS tokens carry every read scope). */
+  /** HTTP method the route answers (GET routes also answer HEAD). */
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** OAuth scope a Bearer token must carry (SSWS tokens carry every scope: they act as the super admin). */
   readonly scope: string;
-  handle(params: URLSearchParams, pathParams: Readonly<Record<string, string>>): RouteResult;
+  handle(params: URLSearchParams, pathParams: Readonly<Record<string, string>>, request?: RouteRequest): RouteResult;
 }
 
-/** Resolves a GET path to a route, or null (the server answers 404 E0000008). */
+/** Resolves a method and path to a route, or null (the server answers 404 E0000008, or 405 for another method). */
 export type RouteMatcher = (
   method: string,
   pathname: string,
@@ -53,5 +82,11 @@ export interface OrgOptions {
   readonly devices?: number;
   /** Org "now" at generation time (ms since epoch); records are created before it. */
   readonly epochMs?: number;
+  /**
+   * Generate a System Log history of this many events over the 90 days before `epochMs` (sign-ins, MFA, lifecycle,
+   * membership, app assignment, admin and policy events), served from (seed, index) without materializing it.
+   * Unset: a small history of the newest users' lifecycle and first membership (the sandbox's original history).
+   */
+  readonly logEvents?: number;
 }
 export type { SandboxClock };

@@ -1,4 +1,4 @@
-import { errors } from './errors.js';
+import { ErrorCode, errors, oktaError } from './errors.js';
 import { type FieldSpec, type Grammar, ops } from './query/grammar.js';
 import { profileFieldType } from './schema.js';
 
@@ -122,18 +122,59 @@ export const devicesSearch: Grammar = {
   unsupported: errors.badSearch,
 };
 
+/** Top-level LogEvent properties: a filter path must start with one of them ("field is not valid" otherwise). */
+const LOG_EVENT_FIELDS = new Set([
+  'actor',
+  'authenticationContext',
+  'client',
+  'debugContext',
+  'displayMessage',
+  'eventType',
+  'legacyEventType',
+  'outcome',
+  'request',
+  'securityContext',
+  'severity',
+  'target',
+  'transaction',
+  'uuid',
+  'version',
+]);
+const LOG_NO_CONTAINS = new Set(['debugContext.debugData.url', 'debugContext.debugData.requestUri']);
+const LOG_OPERATORS = ops('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'sw', 'ew', 'co', 'pr');
+
+/**
+ * System Log `filter`: any LogEvent attribute with every SCIM operator but `[ ]`, case-sensitive. Not `published`
+ * (that is what since/until are for: 400 E0000053), not `co` on the debug URL fields (400 E0000031), and nothing
+ * outside LogEvent ("field is not valid", E0000053).
+ */
 export const logsFilter: Grammar = {
   allowNot: true,
   allowOr: true,
   allowAnd: true,
   caseInsensitive: false,
   field(attr): FieldSpec | undefined {
-    if (attr === 'published') return { type: 'date', ops: ops('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'pr') };
-    if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(attr)) {
-      return { type: 'string', ops: ops('eq', 'ne', 'gt', 'ge', 'lt', 'le', 'sw', 'ew', 'co', 'pr') };
-    }
-    return undefined;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_-]*)*$/.test(attr)) return undefined;
+    const head = attr.split('.')[0] ?? '';
+    if (!LOG_EVENT_FIELDS.has(head)) return undefined;
+    if (LOG_NO_CONTAINS.has(attr)) return { type: 'string', ops: ops('eq', 'ne', 'sw', 'ew', 'pr') };
+    return { type: 'string', ops: LOG_OPERATORS };
   },
-  syntaxError: errors.badFilter,
-  unsupported: errors.badFilter,
+  syntaxError: (cause) => oktaError(400, ErrorCode.badFilter, `Invalid filter: ${cause}`, [cause]),
+  unsupported: (cause) =>
+    /'published'/.test(cause)
+      ? oktaError(
+          400,
+          ErrorCode.badFilter,
+          'Invalid filter: published cannot be used in a filter; use since and until',
+          [cause],
+        )
+      : /Operator 'co'/.test(cause)
+        ? oktaError(
+            400,
+            ErrorCode.badSearch,
+            `The supplied combination of operator and field is not currently supported. ${cause}`,
+            [cause],
+          )
+        : oktaError(400, ErrorCode.badFilter, `field is not valid: ${cause}`, [cause]),
 };

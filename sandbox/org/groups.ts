@@ -1,3 +1,4 @@
+import { GroupMembers } from './group-members.js';
 import { IdSpace } from './ids.js';
 import { DEPARTMENTS } from './names.js';
 import { createRng, Stream, unit } from './random.js';
@@ -21,20 +22,34 @@ export interface GroupStoreOptions {
 
 const SUFFIXES = ['Team', 'Admins', 'Readers', 'Contractors', 'Leads', 'On-call', 'Alumni', 'Interns', 'Partners'];
 
+/** Expected group memberships per user: what real orgs look like (tens of groups each, a few huge ones). */
+const MEMBERSHIPS_PER_USER = 30;
+/** Share of generated OKTA_GROUPs with no members at all (what `expand=stats` lets a reader skip). */
+const EMPTY_GROUP_SHARE = 0.03;
+/** Groups holding admin roles are kept small: a few dozen admins, not thousands. */
+const ADMIN_GROUP_MEMBERS = 12;
+
 /**
  * Groups: group 0 is the BUILT_IN `Everyone` (every live user); the rest are OKTA_GROUPs, AD-style APP_GROUPs and
- * app-sourced APP_GROUPs. Membership is a seed-addressed predicate (user u ∈ group g is a hash test) under an overlay
- * of admin adds/removes, so neither side of the relation is materialized.
+ * app-sourced APP_GROUPs. Membership (`GroupMembers`) is a per-group pseudo-random subset of the users, enumerable in
+ * id order at the cost of the answer, under an overlay of admin adds/removes.
+ *
+ * Group sizes are heavy-tailed: density `base + 0.25·u^k` with `k` chosen so a user belongs to about
+ * `min(0.085·G, 30)` groups (G = group count): with 12 groups every group is sizable, with 10,000 most groups are
+ * teams of tens to hundreds and about 1% hold more than a fortieth of the org.
  */
 export class GroupStore {
   readonly ids: IdSpace;
+  readonly members: GroupMembers;
+  /** Two small OKTA_GROUPs that hold admin roles (see roles.ts); empty in orgs too small to have them. */
+  readonly adminGroups: readonly number[];
   private readonly stored = new Map<number, GroupRecord>();
   private readonly deleted = new Set<number>();
-  private readonly membershipOverlay = new Map<number, Map<number, boolean>>();
-  private readonly usersCountCache = new Map<number, number>();
   private readonly startMs: number;
   private readonly endMs: number;
   private readonly step: number;
+  private readonly densityBase: number;
+  private readonly densityExponent: number;
   private createdCount = 0;
 
   constructor(
@@ -46,6 +61,16 @@ export class GroupStore {
     this.startMs = window.startMs;
     this.endMs = window.endMs;
     this.step = (window.endMs - window.startMs) / Math.max(1, options.count);
+    const groups = Math.max(1, options.count);
+    const target = Math.min(0.085, MEMBERSHIPS_PER_USER / groups);
+    this.densityBase = 0.002 * Math.min(1, 300 / groups);
+    this.densityExponent = Math.max(2, 0.25 / Math.max(1e-9, target - this.densityBase) - 1);
+    const admin: number[] = [];
+    for (let g = 4; g < Math.min(options.count, 400) && admin.length < 2; g++) {
+      if (this.kind(g) === 'okta' && !this.generatedEmpty(g)) admin.push(g);
+    }
+    this.adminGroups = admin;
+    this.members = new GroupMembers(options.seed, users, options.count, (g) => this.density(g));
   }
 
   get size(): number {
@@ -81,44 +106,41 @@ export class GroupStore {
     return kind === 'everyone' ? 'BUILT_IN' : kind === 'okta' ? 'OKTA_GROUP' : 'APP_GROUP';
   }
 
+  private generatedEmpty(g: number): boolean {
+    return g >= 4 && this.kind(g) === 'okta' && unit(this.options.seed, Stream.groupRecord, g, 4) < EMPTY_GROUP_SHARE;
+  }
+
   /** Probability that a generated user belongs to generated group g. */
   private density(g: number): number {
+    if (this.generatedEmpty(g)) return 0;
     const u = unit(this.options.seed, Stream.groupRecord, g, 2);
-    return 0.002 + 0.25 * u * u;
+    const p = this.densityBase + 0.25 * u ** this.densityExponent;
+    if (this.adminGroups.includes(g)) return Math.min(p, ADMIN_GROUP_MEMBERS / Math.max(1, this.users.generatedCount));
+    return p;
   }
 
   isMember(g: number, u: number): boolean {
-    if (!this.users.exists(u) || !this.exists(g)) return false;
-    if (g === 0) return true;
-    const overlay = this.membershipOverlay.get(g)?.get(u);
-    if (overlay !== undefined) return overlay;
-    if (g >= this.options.count || u >= this.users.generatedCount) return false;
-    return unit(this.options.seed, Stream.membership, u, g) < this.density(g);
+    return this.exists(g) && this.members.isMember(g, u);
   }
 
   setMember(g: number, u: number, member: boolean): void {
-    let overlay = this.membershipOverlay.get(g);
-    if (!overlay) {
-      overlay = new Map();
-      this.membershipOverlay.set(g, overlay);
-    }
-    overlay.set(u, member);
-    this.usersCountCache.delete(g);
+    this.members.set(g, u, member);
   }
 
-  /** Forget cached member counts (users were created or deleted). */
-  invalidateCounts(): void {
-    this.usersCountCache.clear();
+  /** Live members of group g from user index `start` on, in id order (nothing for a deleted group). */
+  membersFrom(g: number, start: number): Iterable<number> {
+    return this.exists(g) ? this.members.from(g, start) : [];
   }
 
   usersCount(g: number): number {
-    const cached = this.usersCountCache.get(g);
-    if (cached !== undefined) return cached;
-    let count = 0;
-    if (g === 0) count = this.users.liveCount;
-    else for (let u = 0; u < this.users.size; u++) if (this.isMember(g, u)) count++;
-    this.usersCountCache.set(g, count);
-    return count;
+    return this.exists(g) ? this.members.count(g) : 0;
+  }
+
+  /** Groups user u belongs to, ascending (Everyone first). */
+  groupsOf(u: number): number[] {
+    const out: number[] = [];
+    for (let g = 0; g < this.size; g++) if (this.isMember(g, u)) out.push(g);
+    return out;
   }
 
   createdMs(g: number): number {
@@ -166,8 +188,7 @@ export class GroupStore {
   delete(g: number): void {
     this.deleted.add(g);
     this.stored.delete(g);
-    this.membershipOverlay.delete(g);
-    this.usersCountCache.delete(g);
+    this.members.forget(g);
   }
 
   private generate(g: number): GroupRecord {
@@ -195,7 +216,10 @@ export class GroupStore {
     const department = rng.pick(DEPARTMENTS);
     const suffix = rng.pick(SUFFIXES);
     if (kind === 'okta') {
-      const profile: Record<string, unknown> = { name: `${department} ${suffix} ${g}` };
+      const admins = this.adminGroups.indexOf(g);
+      const name =
+        admins >= 0 ? `${admins === 0 ? 'IT Help Desk' : 'App Administrators'} ${g}` : `${department} ${suffix} ${g}`;
+      const profile: Record<string, unknown> = { name };
       // Some groups have no description at all (Okta's Group schema does not allow null here).
       if (rng.next() < 0.7) profile.description = `${department} ${suffix.toLowerCase()} (group ${g})`;
       return { ...base, objectClass: ['okta:user_group'], type: 'OKTA_GROUP', profile };

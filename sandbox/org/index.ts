@@ -1,28 +1,40 @@
 import type { SandboxClock } from '../clock.js';
-import { createAdmin, handleAdminRequest, type OrgAdmin } from './admin.js';
+import { createAdmin, type OrgAdmin } from './admin.js';
+import { handleAdminRequest } from './admin-http.js';
+import { AppAssignments } from './app-assignments.js';
 import { AppStore, DIRECTORY_APP_INDEX, MIN_APPS, PROVISIONING_APP_INDEX } from './apps.js';
 import type { OrgOptions, RouteMatcher, RouteResult } from './contract.js';
 import { DeviceStore } from './devices.js';
+import { FactorStore } from './factors.js';
 import { GroupStore } from './groups.js';
 import { generateHistory } from './history.js';
 import { IdSpace } from './ids.js';
-import { LogStore } from './logs.js';
+import { GeneratedLog } from './log-history.js';
+import { type LogParty, LogStore } from './logs.js';
 import type { OrgState } from './org-state.js';
 import { Stream, seed32 } from './random.js';
+import { RoleStore } from './roles.js';
 import { createMatcher } from './router.js';
 import { DEFAULT_EPOCH_MS } from './time.js';
 import { UserTypeStore } from './user-types.js';
 import { UserStore } from './users.js';
 
-export type { AppLifecycleAction, DeviceLifecycleAction, OrgAdmin, UserLifecycleAction } from './admin.js';
-export type { OrgOptions, RouteMatcher, RouteResult } from './contract.js';
+export type {
+  AppLifecycleAction,
+  CreateUserInput,
+  DeviceLifecycleAction,
+  OrgAdmin,
+  UserLifecycleAction,
+} from './admin.js';
+export type { MutationContext, OrgOptions, RouteMatcher, RouteRequest, RouteResult } from './contract.js';
 export { OrgRequestError } from './errors.js';
+export type { LogParty } from './logs.js';
 export { DEFAULT_EPOCH_MS } from './time.js';
 
 export type OrgObject = 'users' | 'groups' | 'apps' | 'devices' | 'userTypes';
 
 export interface SandboxOrg {
-  /** GET Management API routes. */
+  /** Management API routes (reads and Okta's write endpoints). */
   readonly match: RouteMatcher;
   /** Programmatic mutations for tests. */
   readonly admin: OrgAdmin;
@@ -30,6 +42,19 @@ export interface SandboxOrg {
   handleAdmin(method: string, pathname: string, body: unknown): RouteResult;
   /** Live (not deleted) records per object; users include DEPROVISIONED ones. */
   readonly counts: { users: number; groups: number; apps: number; devices: number; userTypes: number };
+  /**
+   * Stores an event persisted now but published at `publishedMs` (in the past): what Okta does with events that
+   * arrive late. Polling readers still get it (after everything persisted before it); bounded readers whose window
+   * already passed `publishedMs` miss it, as on Okta.
+   */
+  injectLateLogEvent(input: {
+    eventType: string;
+    publishedMs: number;
+    displayMessage?: string;
+    targets?: LogParty[];
+  }): Record<string, unknown>;
+  /** System Log size: generated events (cost no memory) and materialized ones. */
+  logStats(): { generated: number; materialized: number };
   /** Ground truth for tests: every live record as the API serializes it in lists (DEPROVISIONED users included). */
   all(object: OrgObject): Iterable<Record<string, unknown>>;
   /** User types and their profile schemas; tests change schemas here (schema drift). */
@@ -70,7 +95,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
   const adminId = new IdSpace('00u', seed, Stream.userId).idOf(0);
   const userTypes = new UserTypeStore(seed, epochMs, adminId);
   const users = new UserStore({ seed, count: options.users, epochMs, typeIds: userTypes.typeIds });
-  const apps = new AppStore({ seed, count: appCount, epochMs, groupCount }, users);
+  const apps = new AppStore({ seed, count: appCount, epochMs, groupCount });
   const groups = new GroupStore(
     {
       seed,
@@ -81,6 +106,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
     },
     users,
   );
+  const assignments = new AppAssignments(seed, epochMs, apps, users, groups, groupCount);
   const devices = new DeviceStore({ seed, count: deviceCount, epochMs }, users);
   const adminParty = {
     id: adminId,
@@ -88,8 +114,35 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
     alternateId: options.users > 0 ? users.login(0) : 'admin@example.com',
     displayName: 'Sandbox Admin',
   };
-  const logs = new LogStore(seed, adminParty, () => generateHistory(users, groups, epochMs));
-  const state: OrgState = { clock, epochMs, users, groups, apps, devices, userTypes, logs };
+  const roles = new RoleStore(seed, epochMs, users, groups);
+  const factors = new FactorStore(seed, epochMs, users);
+  const logEvents = options.logEvents;
+  if (logEvents !== undefined && (!Number.isInteger(logEvents) || logEvents < 0)) {
+    throw new RangeError(`logEvents must be a non-negative integer, got ${logEvents}`);
+  }
+  const generatedLog =
+    logEvents === undefined
+      ? undefined
+      : new GeneratedLog(seed, logEvents, epochMs, { users, groups, apps, assignments, devices, roles }, adminParty);
+  const logs = new LogStore(
+    seed,
+    adminParty,
+    () => (generatedLog ? [] : generateHistory(users, groups, epochMs)),
+    generatedLog,
+  );
+  const state: OrgState = {
+    clock,
+    epochMs,
+    users,
+    groups,
+    apps,
+    assignments,
+    devices,
+    roles,
+    factors,
+    userTypes,
+    logs,
+  };
   const admin = createAdmin(state);
 
   return {
@@ -97,6 +150,21 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
     admin,
     userTypes,
     handleAdmin: (method, pathname, body) => handleAdminRequest(admin, method, pathname, body),
+    injectLateLogEvent(input) {
+      const nowMs = clock.now();
+      if (!Number.isFinite(input.publishedMs) || input.publishedMs > nowMs) {
+        throw new RangeError('a late event is published before it is persisted: publishedMs must be <= now');
+      }
+      const entry = logs.append({
+        eventType: input.eventType,
+        displayMessage: input.displayMessage ?? input.eventType,
+        targets: input.targets ?? [],
+        publishedMs: input.publishedMs,
+        persistedMs: nowMs,
+      });
+      return logs.serializeEntry(entry);
+    },
+    logStats: () => ({ generated: generatedLog?.count ?? 0, materialized: logs.materializedCount }),
     get counts() {
       return {
         users: users.liveCount,

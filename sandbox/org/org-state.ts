@@ -1,8 +1,11 @@
 import type { SandboxClock } from '../clock.js';
+import type { AppAssignments } from './app-assignments.js';
 import type { AppStore } from './apps.js';
 import type { DeviceStore } from './devices.js';
+import type { FactorStore } from './factors.js';
 import type { GroupStore } from './groups.js';
 import type { LogStore } from './logs.js';
+import type { RoleStore } from './roles.js';
 import type { UserTypeStore } from './user-types.js';
 import type { UserStore } from './users.js';
 
@@ -13,7 +16,10 @@ export interface OrgState {
   readonly users: UserStore;
   readonly groups: GroupStore;
   readonly apps: AppStore;
+  readonly assignments: AppAssignments;
   readonly devices: DeviceStore;
+  readonly roles: RoleStore;
+  readonly factors: FactorStore;
   readonly userTypes: UserTypeStore;
   readonly logs: LogStore;
 }

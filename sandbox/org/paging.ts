@@ -5,6 +5,10 @@ import { errors } from './errors.js';
 export interface LimitPolicy {
   readonly default: number;
   readonly max: number;
+  /** Smaller limits are raised to this (app groups: the spec's minimum is 20). */
+  readonly min?: number;
+  /** `limit=0` is valid (System Log: an empty page whose `next` is the current position). */
+  readonly allowZero?: boolean;
 }
 
 export const LIMITS = {
@@ -16,9 +20,10 @@ export const LIMITS = {
   groupUsers: { default: 1000, max: 1000 },
   apps: { default: 20, max: 200 },
   appUsers: { default: 50, max: 500 },
-  appGroups: { default: 20, max: 200 },
+  appGroups: { default: 20, max: 200, min: 20 },
+  assignees: { default: 100, max: 100 },
   devices: { default: 200, max: 200 },
-  logs: { default: 100, max: 1000 },
+  logs: { default: 100, max: 1000, allowZero: true },
 } as const satisfies Record<string, LimitPolicy>;
 
 export type LimitResult =
@@ -30,8 +35,10 @@ export function readLimit(params: URLSearchParams, policy: LimitPolicy): LimitRe
   if (raw === null || raw === '') return { ok: true, limit: policy.default };
   if (!/^-?\d+$/.test(raw)) return { ok: false, error: errors.validation(`limit: '${raw}' is not an integer`) };
   const limit = Number(raw);
-  if (limit < 1) return { ok: false, error: errors.validation(`limit: must be at least 1, got ${limit}`) };
-  return { ok: true, limit: Math.min(limit, policy.max) };
+  if (limit < (policy.allowZero ? 0 : 1)) {
+    return { ok: false, error: errors.validation(`limit: must be at least ${policy.allowZero ? 0 : 1}, got ${limit}`) };
+  }
+  return { ok: true, limit: Math.max(policy.min ?? (policy.allowZero ? 0 : 1), Math.min(limit, policy.max)) };
 }
 
 export interface ScanResult<T> {
@@ -72,6 +79,26 @@ export function scanRanges<T>(
       items.push(build(i));
       lastIndex = i;
     }
+  }
+  return { items, lastIndex, more: false };
+}
+
+/**
+ * `scanPage` over an ascending stream of indexes that already match (e.g. a group's members): takes `limit` of
+ * them and peeks one more, so the work is proportional to the page, not to the index space.
+ */
+export function takePage<I, T>(
+  stream: Iterable<I>,
+  limit: number,
+  build: (item: I) => T,
+  indexOf: (item: I) => number,
+): ScanResult<T> {
+  const items: T[] = [];
+  let lastIndex = -1;
+  for (const item of stream) {
+    if (items.length === limit) return { items, lastIndex, more: true };
+    items.push(build(item));
+    lastIndex = indexOf(item);
   }
   return { items, lastIndex, more: false };
 }

@@ -64,8 +64,8 @@ class Mulberry32 implements Rng {
   }
 }
 
-export function createRng(seed: number, stream: number, index: number): Rng {
-  return new Mulberry32(hash(seed, stream, index));
+export function createRng(seed: number, stream: number, index: number, salt = 0): Rng {
+  return new Mulberry32(hash(seed, stream, index, salt));
 }
 
 /** Streams keep the values of different objects and fields independent of each other. */
@@ -93,5 +93,11 @@ export const Stream = {
   userTypeId: 40,
   schemaId: 41,
   log: 50,
+  logHistory: 51,
+  logGhost: 52,
   errorId: 60,
+  roles: 70,
+  roleId: 71,
+  factors: 72,
+  factorId: 73,
 } as const;

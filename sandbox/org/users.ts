@@ -115,6 +115,11 @@ export class UserStore {
     return i >= 0 && i < this.size && !this.deleted.has(i);
   }
 
+  /** Indexes of deleted users (few: only admin deletes). */
+  deletedIndexes(): Iterable<number> {
+    return this.deleted;
+  }
+
   isStored(i: number): boolean {
     return this.stored.has(i);
   }
@@ -122,6 +127,11 @@ export class UserStore {
   status(i: number): UserStatus {
     const stored = this.stored.get(i);
     if (stored) return stored.record.status as UserStatus;
+    return this.generatedStatus(i);
+  }
+
+  /** User i's status as generated, ignoring admin changes (generated System Log history is about that org). */
+  generatedStatus(i: number): UserStatus {
     const pinned = PINNED_STATUS[i];
     if (pinned) return pinned;
     const u = unit(this.options.seed, Stream.userStatus, i);
@@ -200,6 +210,16 @@ export class UserStore {
     rng: Rng = createRng(this.options.seed, Stream.userRecord, i),
   ): { first: number; last: number } {
     return { first: rng.int(FIRST_NAMES.length), last: rng.int(LAST_NAMES.length) };
+  }
+
+  /** Names as generated, ignoring renames (for history written before any admin change). */
+  generatedNames(i: number): { firstName: string; lastName: string; login: string } {
+    const { first, last } = this.nameIndexes(i);
+    return {
+      firstName: FIRST_NAMES[first] ?? '',
+      lastName: LAST_NAMES[last] ?? '',
+      login: `${FIRST_NAME_SLUGS[first]}.${LAST_NAME_SLUGS[last]}.${i}@example.com`,
+    };
   }
 
   private generatedLogin(i: number): string {

@@ -12,7 +12,10 @@ export interface ReservedContext {
   /** Path below `/__sandbox` (e.g. `/clock`, `/admin/users`). */
   readonly pathname: string;
   readonly clock: SandboxClock;
-  readonly org: { handleAdmin(method: string, pathname: string, body: unknown): RouteResult };
+  readonly org: {
+    handleAdmin(method: string, pathname: string, body: unknown): RouteResult;
+    injectLateLogEvent?(input: { eventType: string; publishedMs: number; displayMessage?: string }): unknown;
+  };
   readonly faults: FaultController;
   readonly rateLimits: RateLimiter;
   readonly authorizationServer: OrgAuthorizationServer;
@@ -29,6 +32,8 @@ export type Respond = (status: number, json: unknown) => void;
  * - `GET /clock`, `POST /clock {"setMs"|"set"|"advanceMs"}`
  * - `GET|POST|DELETE /faults`, `DELETE /faults/{id}`
  * - `GET /stats`, `POST /tokens/expire`, `POST /rate-limits/reset`
+ * - `POST /logs/late {"eventType", "published" | "publishedMs", "displayMessage"?}`: a System Log event persisted
+ *   now but published earlier (a late event), so tests can prove pollers do not lose it
  * - `* /admin/...` → the org's own admin handler (create, update, deactivate, delete records)
  */
 export async function handleReservedRequest(context: ReservedContext, respond: Respond): Promise<void> {
@@ -46,6 +51,7 @@ export async function handleReservedRequest(context: ReservedContext, respond: R
         '/__sandbox/stats',
         '/__sandbox/tokens/expire',
         '/__sandbox/rate-limits/reset',
+        '/__sandbox/logs/late',
         '/__sandbox/admin/…',
       ],
     });
@@ -94,6 +100,30 @@ export async function handleReservedRequest(context: ReservedContext, respond: R
     context.rateLimits.reset();
     return respond(200, { reset: true });
   }
+  if (pathname === '/logs/late') {
+    if (method !== 'POST') return respond(405, { error: 'Use POST on /__sandbox/logs/late.' });
+    const request = isRecord(body) ? body : {};
+    const publishedMs =
+      typeof request.publishedMs === 'number'
+        ? request.publishedMs
+        : typeof request.published === 'string'
+          ? Date.parse(request.published)
+          : Number.NaN;
+    if (typeof request.eventType !== 'string' || Number.isNaN(publishedMs) || !context.org.injectLateLogEvent) {
+      return respond(400, { error: 'Send {"eventType": "<type>", "published": "<ISO-8601 in the past>"}.' });
+    }
+    try {
+      const event = context.org.injectLateLogEvent({
+        eventType: request.eventType,
+        publishedMs,
+        ...(typeof request.displayMessage === 'string' ? { displayMessage: request.displayMessage } : {}),
+      });
+      return respond(201, event);
+    } catch (error) {
+      if (error instanceof RangeError) return respond(400, { error: error.message });
+      throw error;
+    }
+  }
   if (pathname === '/admin' || pathname.startsWith('/admin/')) {
     const result = context.org.handleAdmin(method, pathname.slice('/admin'.length) || '/', body);
     if (result.kind === 'error') {
@@ -106,7 +136,11 @@ export async function handleReservedRequest(context: ReservedContext, respond: R
         errorCauses: errorCauses ?? [],
       });
     }
-    return respond(200, result.kind === 'list' ? result.items : result.body);
+    if (result.kind === 'empty') return respond(result.status, null);
+    return respond(
+      result.kind === 'item' ? (result.status ?? 200) : 200,
+      result.kind === 'list' ? result.items : result.body,
+    );
   }
   return respond(404, { error: `No sandbox endpoint ${method} /__sandbox${pathname}.` });
 }

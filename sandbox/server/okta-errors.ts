@@ -47,6 +47,12 @@ export const METHOD_NOT_ALLOWED: OktaErrorSpec = {
   errorSummary: 'The endpoint does not support the provided HTTP method',
 };
 
+export const MALFORMED_BODY: OktaErrorSpec = {
+  status: 400,
+  errorCode: 'E0000003',
+  errorSummary: 'The request body was not well-formed.',
+};
+
 export const INTERNAL_ERROR: OktaErrorSpec = {
   status: 500,
   errorCode: 'E0000009',

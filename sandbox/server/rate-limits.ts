@@ -1,31 +1,49 @@
 import type { SandboxClock } from '../clock.js';
 
-/** One rate-limit bucket: requests with `method` (any when absent) whose path starts with `prefix`. */
+/** One rate-limit bucket: requests with one of `methods` (any when absent) whose path starts with `prefix`. */
 export interface RateLimitBucket {
   readonly name: string;
   readonly prefix: string;
-  readonly method?: string;
+  readonly methods?: readonly string[];
   /** Requests per window (per minute with the default window). */
   readonly limit: number;
 }
 
+const WRITES = ['POST', 'PUT', 'DELETE', 'PATCH'];
+
 /**
  * Okta's last published per-minute defaults (okta-api.md §5). Matching is method + longest path prefix, so
- * `/api/v1/users/{id}/groups` counts against `users`, and anything else under `/api/v1` against `api`.
+ * `/api/v1/users/{id}/groups` counts against `users`, and anything else under `/api/v1` against `api`. Writes have
+ * their own buckets per family (users 600, groups 600, apps 100: the apps family is the tightest for writes too).
  */
 export const DEFAULT_BUCKETS: readonly RateLimitBucket[] = [
-  { name: 'apps', method: 'GET', prefix: '/api/v1/apps', limit: 100 },
-  { name: 'groups', method: 'GET', prefix: '/api/v1/groups', limit: 600 },
-  { name: 'users', method: 'GET', prefix: '/api/v1/users', limit: 600 },
-  { name: 'devices', method: 'GET', prefix: '/api/v1/devices', limit: 150 },
-  { name: 'logs', method: 'GET', prefix: '/api/v1/logs', limit: 50 },
+  { name: 'apps', methods: ['GET'], prefix: '/api/v1/apps', limit: 100 },
+  { name: 'groups', methods: ['GET'], prefix: '/api/v1/groups', limit: 600 },
+  { name: 'users', methods: ['GET'], prefix: '/api/v1/users', limit: 600 },
+  { name: 'appsWrite', methods: WRITES, prefix: '/api/v1/apps', limit: 100 },
+  { name: 'groupsWrite', methods: WRITES, prefix: '/api/v1/groups', limit: 600 },
+  { name: 'usersWrite', methods: WRITES, prefix: '/api/v1/users', limit: 600 },
+  { name: 'devices', methods: ['GET'], prefix: '/api/v1/devices', limit: 150 },
+  { name: 'logs', methods: ['GET'], prefix: '/api/v1/logs', limit: 50 },
   { name: 'api', prefix: '/api/v1', limit: 600 },
-  { name: 'token', method: 'POST', prefix: '/oauth2/v1/token', limit: 1200 },
+  { name: 'token', methods: ['POST'], prefix: '/oauth2/v1/token', limit: 1200 },
   { name: 'oauth', prefix: '/oauth2/v1', limit: 600 },
   { name: 'other', prefix: '/', limit: 600 },
 ];
 
-export type BucketName = 'apps' | 'groups' | 'users' | 'devices' | 'logs' | 'api' | 'token' | 'oauth' | 'other';
+export type BucketName =
+  | 'apps'
+  | 'groups'
+  | 'users'
+  | 'appsWrite'
+  | 'groupsWrite'
+  | 'usersWrite'
+  | 'devices'
+  | 'logs'
+  | 'api'
+  | 'token'
+  | 'oauth'
+  | 'other';
 
 export interface RateLimitSettings {
   /** Per-bucket limits overriding the defaults, e.g. `{ users: 5 }`. */
@@ -84,7 +102,7 @@ export class RateLimiter {
   bucketFor(method: string, pathname: string): RateLimitBucket {
     let best: RateLimitBucket | undefined;
     for (const bucket of this.#buckets) {
-      if (bucket.method && bucket.method !== method) continue;
+      if (bucket.methods && !bucket.methods.includes(method === 'HEAD' ? 'GET' : method)) continue;
       if (!pathname.startsWith(bucket.prefix)) continue;
       const boundary = pathname.length === bucket.prefix.length || bucket.prefix.endsWith('/');
       if (!boundary && pathname[bucket.prefix.length] !== '/') continue;

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Serv
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SandboxClock } from '../clock.js';
-import type { OktaErrorSpec, RouteMatcher, RouteResult } from '../org/contract.js';
+import type { MutationContext, OktaErrorSpec, RouteMatcher, RouteRequest, RouteResult } from '../org/contract.js';
 import { handleReservedRequest } from './admin-api.js';
 import { authenticate, checkScope } from './auth.js';
 import { type Fault, FaultController, type FaultRule } from './faults.js';
@@ -15,15 +15,25 @@ import {
   type SandboxOAuthOptions,
 } from './oauth/default-clients.js';
 import { sandboxKeys } from './oauth/keys.js';
-import { errorForStatus, METHOD_NOT_ALLOWED, oktaErrorBody, PATH_NOT_FOUND, RATE_LIMITED } from './okta-errors.js';
+import type { AccessTokenRecord } from './oauth/token-store.js';
+import {
+  errorForStatus,
+  MALFORMED_BODY,
+  METHOD_NOT_ALLOWED,
+  oktaErrorBody,
+  PATH_NOT_FOUND,
+  RATE_LIMITED,
+} from './okta-errors.js';
 import { randomToken } from './random.js';
 import { type RateLimitDecision, RateLimiter, type RateLimitSettings } from './rate-limits.js';
 import { emptyStats, increment, type SandboxStats } from './stats.js';
 
-/** What the server needs from the org: GET route resolution and the admin mutations. */
+/** What the server needs from the org: route resolution and the admin mutations. */
 export interface ServedOrg {
   readonly match: RouteMatcher;
   handleAdmin(method: string, pathname: string, body: unknown): RouteResult;
+  /** Stores a late System Log event (published in the past, persisted now); see `/__sandbox/logs/late`. */
+  injectLateLogEvent?(input: { eventType: string; publishedMs: number; displayMessage?: string }): unknown;
 }
 
 export interface SandboxServerOptions {
@@ -72,6 +82,15 @@ interface Exchange {
 }
 
 const NO_FAULTS: readonly Fault[] = [];
+/** Methods a Management API path may be served with (for 405 vs 404). */
+const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+
+/** The System Log actor of a Bearer write: the consenting user, or the service app itself (client credentials). */
+function actorOf(token: AccessTokenRecord): NonNullable<MutationContext['actor']> {
+  return token.subject === token.clientId
+    ? { kind: 'client', clientId: token.clientId }
+    : { kind: 'user', id: token.subject };
+}
 const REQUEST_ID_PREFIX = randomToken(14);
 
 /** Starts the HTTP front of the sandbox: Okta's transport, auth, OAuth, rate limits and faults around an org. */
@@ -147,6 +166,10 @@ export async function startSandboxServer(
       sendError(exchange, result.error);
       return;
     }
+    if (result.kind === 'empty') {
+      send(exchange, result.status, '');
+      return;
+    }
     let body = JSON.stringify(result.kind === 'list' ? result.items : result.body) ?? 'null';
     if (body.includes('{{origin}}')) body = body.replaceAll('{{origin}}', origin);
     if (truncate) body = body.slice(0, Math.floor(body.length / 2));
@@ -156,13 +179,13 @@ export async function startSandboxServer(
       const links = listLinkHeaders(origin, pathname, search, next, linkMode);
       if (links.length > 0) extra.Link = links;
     }
-    send(exchange, 200, body, extra);
+    send(exchange, result.kind === 'item' ? (result.status ?? 200) : 200, body, extra);
   };
 
   const handleOkta = async (exchange: Exchange, method: string, pathname: string, search: string): Promise<void> => {
     const { req } = exchange;
     const isApi = pathname.startsWith('/api/');
-    const matched = isApi ? org.match(method === 'HEAD' ? 'GET' : method, pathname) : null;
+    const matched = isApi ? org.match(method, pathname) : null;
     const template = matched?.route.template ?? pathname;
     stats.requests += 1;
     increment(stats.byRoute, template);
@@ -231,9 +254,9 @@ export async function startSandboxServer(
       return;
     }
     if (!matched) {
-      // Read-only sandbox: writes to a readable path are refused like Okta refuses unsupported methods.
-      const readable = method !== 'GET' && org.match('GET', pathname) !== null;
-      sendError(exchange, readable ? METHOD_NOT_ALLOWED : PATH_NOT_FOUND);
+      // A path the org serves with other methods: refused like Okta refuses unsupported methods.
+      const known = ROUTE_METHODS.some((other) => other !== method && org.match(other, pathname) !== null);
+      sendError(exchange, known ? METHOD_NOT_ALLOWED : PATH_NOT_FOUND);
       return;
     }
     if (auth && 'principal' in auth) {
@@ -244,7 +267,32 @@ export async function startSandboxServer(
       }
     }
     const params = new URLSearchParams(search);
-    const result = matched.route.handle(params, matched.pathParams);
+    let request: RouteRequest | undefined;
+    if (matched.route.method !== 'GET') {
+      const text = await readBody(req);
+      let body: unknown;
+      if (text.trim() !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          sendError(exchange, MALFORMED_BODY);
+          return;
+        }
+      }
+      const principal = auth && 'principal' in auth ? auth.principal : undefined;
+      request = {
+        body,
+        ...(typeof req.headers.prefer === 'string' ? { prefer: req.headers.prefer } : {}),
+        context: {
+          ...(principal?.kind === 'bearer' ? { actor: actorOf(principal.token) } : {}),
+          requestId: exchange.requestId,
+          requestUri: pathname,
+          ipAddress: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: req.headers['user-agent'] ?? '',
+        },
+      };
+    }
+    const result = matched.route.handle(params, matched.pathParams, request);
     sendRouteResult(exchange, result, pathname, search, linkMode, truncate);
   };
 

@@ -15,9 +15,11 @@ export interface ProbeResponse {
 export interface ProbeOptions {
   /** `Authorization` header value; null sends none. Defaults to `SSWS <apiToken>`. */
   readonly authorization?: string | null;
-  readonly method?: 'GET' | 'POST';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** Form body for POST (application/x-www-form-urlencoded). */
   readonly form?: Record<string, string>;
+  /** JSON body (writes). */
+  readonly json?: unknown;
   readonly headers?: Record<string, string>;
 }
 
@@ -49,6 +51,10 @@ export class ContractProbe {
     if (options.form !== undefined) {
       headers['Content-Type'] = 'application/x-www-form-urlencoded';
       init.body = new URLSearchParams(options.form).toString();
+    }
+    if (options.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(options.json);
     }
     const response = await fetch(url, init);
     const text = await response.text();

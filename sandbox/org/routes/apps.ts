@@ -1,9 +1,10 @@
+import type { AppUserRef } from '../app-assignments.js';
 import type { AppStore } from '../apps.js';
 import type { RouteResult } from '../contract.js';
 import { errorResult, errors } from '../errors.js';
 import { appsFilter } from '../grammars.js';
 import type { OrgState } from '../org-state.js';
-import { LIMITS, listResult, readLimit, scanPage } from '../paging.js';
+import { LIMITS, listResult, readLimit, scanPage, takePage } from '../paging.js';
 import { readPath } from '../path.js';
 import type { Expr } from '../query/ast.js';
 import { compileQuery, type Getter } from '../query/grammar.js';
@@ -24,7 +25,7 @@ function appGetter(state: OrgState, a: number): Getter {
 
 /** `GET /api/v1/apps`: all apps (ACTIVE and INACTIVE), a single-`eq` `filter`, and/or a `q` prefix on name/label. */
 export function listApps(state: OrgState, params: URLSearchParams): RouteResult {
-  const { apps, users, groups } = state;
+  const { apps, users, groups, assignments } = state;
   const limit = readLimit(params, LIMITS.apps);
   if (!limit.ok) return errorResult(limit.error);
   const filter = params.get('filter');
@@ -41,10 +42,10 @@ export function listApps(state: OrgState, params: URLSearchParams): RouteResult 
       if (expr.attr === 'user.id') {
         const u = users.resolve(target);
         embedUser = u;
-        matches = (a) => u !== undefined && apps.isAssignedUser(a, u);
+        matches = (a) => u !== undefined && assignments.isAssignedUser(a, u);
       } else {
         const g = groups.resolve(target);
-        matches = (a) => g !== undefined && apps.isAssignedGroup(a, g, (x) => groups.exists(x));
+        matches = (a) => g !== undefined && assignments.isAssignedGroup(a, g);
       }
     } else {
       const predicate = compiled.predicate;
@@ -73,7 +74,7 @@ export function listApps(state: OrgState, params: URLSearchParams): RouteResult 
   const page = scanPage(start, apps.size, limit.limit, matches, (a) => {
     const record = apps.serialize(a);
     if (expand?.startsWith('user/') && embedUser !== undefined) {
-      record._embedded = { user: apps.appUser(a, embedUser) };
+      record._embedded = { user: assignments.appUser(a, { u: embedUser, direct: assignments.isDirect(a, embedUser) }) };
     }
     return record;
   });
@@ -86,40 +87,83 @@ export function getApp(state: OrgState, id: string): RouteResult {
   return { kind: 'item', body: state.apps.serialize(a) };
 }
 
-/** `GET /api/v1/apps/{id}/users`: AppUser objects in user id order. */
+/**
+ * `GET /api/v1/apps/{id}/users`: AppUser objects in user id order, direct assignments (scope USER) and users who reach
+ * the app through an assigned group (scope GROUP); `expand=user` embeds the User, `q` is a prefix on the app user's
+ * userName, first name, last name or email. Enumerated from the cursor on: a page costs its own size.
+ */
 export function listAppUsers(state: OrgState, id: string, params: URLSearchParams): RouteResult {
-  const { apps, users } = state;
+  const { apps, users, assignments } = state;
   const a = apps.resolve(id);
   if (a === undefined) return errorResult(errors.notFound(id));
   const limit = readLimit(params, LIMITS.appUsers);
   if (!limit.ok) return errorResult(limit.error);
+  const expandUser = expansions(params).includes('user');
+  const q = params.get('q')?.toLowerCase();
   const after = params.get('after');
   const start = after ? users.ids.positionAfter(after, users.size) : 0;
-  const page = scanPage(
-    start,
-    users.size,
+  const prefixed = (ref: AppUserRef): boolean => {
+    if (!q) return true;
+    const names = users.names(ref.u);
+    const login = users.login(ref.u).toLowerCase();
+    return (
+      login.startsWith(q) || names.firstName.toLowerCase().startsWith(q) || names.lastName.toLowerCase().startsWith(q)
+    );
+  };
+  const page = takePage(
+    filtered(assignments.usersFrom(a, start), prefixed),
     limit.limit,
-    (u) => apps.isAssignedUser(a, u),
-    (u) => apps.appUser(a, u),
+    (ref) => {
+      const record = assignments.appUser(a, ref);
+      if (expandUser) record._embedded = { user: users.serialize(ref.u) };
+      return record;
+    },
+    (ref) => ref.u,
   );
   return listResult(params, page.items, page.more ? users.ids.idOf(page.lastIndex) : null, limit.limit);
 }
 
-/** `GET /api/v1/apps/{id}/groups`: ApplicationGroupAssignment objects in group id order. */
+/** `GET /api/v1/apps/{id}/groups`: group assignments in group id order; `expand=group` embeds the Group. */
 export function listAppGroups(state: OrgState, id: string, params: URLSearchParams): RouteResult {
-  const { apps, groups } = state;
+  const { apps, groups, assignments } = state;
   const a = apps.resolve(id);
   if (a === undefined) return errorResult(errors.notFound(id));
   const limit = readLimit(params, LIMITS.appGroups);
   if (!limit.ok) return errorResult(limit.error);
+  const expandGroup = expansions(params).includes('group');
+  const q = params.get('q')?.toLowerCase();
   const after = params.get('after');
   const start = after ? groups.ids.positionAfter(after, groups.size) : 0;
-  const page = scanPage(
-    start,
-    groups.size,
+  const assigned = assignments
+    .assignedGroups(a)
+    .filter((g) => g >= start)
+    .filter(
+      (g) =>
+        !q ||
+        String(groups.data(g).profile.name ?? '')
+          .toLowerCase()
+          .startsWith(q),
+    );
+  const page = takePage(
+    assigned,
     limit.limit,
-    (g) => apps.isAssignedGroup(a, g, (x) => groups.exists(x)),
-    (g) => apps.appGroup(a, g, groups.ids.idOf(g)),
+    (g) => {
+      const record = assignments.appGroup(a, g);
+      if (expandGroup) record._embedded = { group: groups.serialize(g) };
+      return record;
+    },
+    (g) => g,
   );
   return listResult(params, page.items, page.more ? groups.ids.idOf(page.lastIndex) : null, limit.limit);
+}
+
+function* filtered<T>(items: Iterable<T>, keep: (item: T) => boolean): Generator<T> {
+  for (const item of items) if (keep(item)) yield item;
+}
+
+function expansions(params: URLSearchParams): string[] {
+  return (params.get('expand') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

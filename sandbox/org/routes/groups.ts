@@ -3,7 +3,7 @@ import { errorResult, errors } from '../errors.js';
 import { groupsFilter, groupsSearch } from '../grammars.js';
 import type { GroupStore } from '../groups.js';
 import type { OrgState } from '../org-state.js';
-import { LIMITS, listResult, readLimit, scanPage, unpaginated } from '../paging.js';
+import { LIMITS, listResult, readLimit, scanPage, takePage, unpaginated } from '../paging.js';
 import { readPath } from '../path.js';
 import { compileQuery, type Getter } from '../query/grammar.js';
 
@@ -26,7 +26,7 @@ function expandGroup(state: OrgState, g: number, expand: readonly string[]): Rec
   if (expand.includes('stats')) {
     embedded.stats = {
       usersCount: state.groups.usersCount(g),
-      appsCount: state.apps.appsOfGroup(g).length,
+      appsCount: state.assignments.appsOfGroup(g).length,
       groupPushMappingsCount: 0,
       hasAdminPrivilege: g === 0,
     };
@@ -98,7 +98,10 @@ export function getGroup(state: OrgState, id: string, params: URLSearchParams): 
   return { kind: 'item', body: expandGroup(state, g, expansions(params)) };
 }
 
-/** `GET /api/v1/groups/{id}/users`: full User objects of the members, in user id order. */
+/**
+ * `GET /api/v1/groups/{id}/users`: full User objects of the members, in user id order. Members are enumerated from
+ * the cursor on, so a page costs its own size whatever the org's size.
+ */
 export function listGroupUsers(state: OrgState, id: string, params: URLSearchParams): RouteResult {
   const g = state.groups.resolve(id);
   if (g === undefined) return errorResult(errors.notFound(id));
@@ -107,12 +110,11 @@ export function listGroupUsers(state: OrgState, id: string, params: URLSearchPar
   const { users, groups } = state;
   const after = params.get('after');
   const start = after ? users.ids.positionAfter(after, users.size) : 0;
-  const page = scanPage(
-    start,
-    users.size,
+  const page = takePage(
+    groups.membersFrom(g, start),
     limit.limit,
-    (u) => groups.isMember(g, u),
     (u) => users.serialize(u),
+    (u) => u,
   );
   return listResult(params, page.items, page.more ? users.ids.idOf(page.lastIndex) : null, limit.limit);
 }

@@ -31,7 +31,11 @@ export const READ_SCOPES = [
   'okta.userTypes.read',
   'okta.schemas.read',
   'okta.logs.read',
+  'okta.roles.read',
 ] as const;
+
+/** Write scopes (each implies its read scope): what `okta-flow apply` asks for. */
+export const MANAGE_SCOPES = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage'] as const;
 
 export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
   ...READ_SCOPES,

@@ -1,7 +1,14 @@
 import type { JWK } from 'jose';
 import { randomToken } from '../random.js';
 import type { OAuthLifetimes } from './authorization-server.js';
-import { type ConsentingAdmin, DEFAULT_ADMIN, DEFAULT_REDIRECT_URI, type OAuthClient, READ_SCOPES } from './clients.js';
+import {
+  type ConsentingAdmin,
+  DEFAULT_ADMIN,
+  DEFAULT_REDIRECT_URI,
+  MANAGE_SCOPES,
+  type OAuthClient,
+  READ_SCOPES,
+} from './clients.js';
 import type { ClientKeyPair } from './keys.js';
 
 export interface SandboxOAuthOptions {
@@ -29,7 +36,8 @@ export interface SandboxOAuthClients {
   readonly service: OAuthClient & { readonly privateJwk: JWK };
 }
 
-const WEB_SCOPES = [...READ_SCOPES, 'openid', 'profile', 'email', 'offline_access'];
+/** Web apps may be granted writes too (the token carries only what is requested); the service app stays read-only. */
+const WEB_SCOPES = [...READ_SCOPES, ...MANAGE_SCOPES, 'openid', 'profile', 'email', 'offline_access'];
 
 export function defaultClients(options: SandboxOAuthOptions, serviceKey: ClientKeyPair): SandboxOAuthClients {
   const redirectUris = options.redirectUris ?? [DEFAULT_REDIRECT_URI];

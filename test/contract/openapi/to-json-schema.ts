@@ -159,7 +159,14 @@ class SchemaConverter {
     if (!isObject(schema)) throw new Error(`not a schema: ${JSON.stringify(schema)}`);
     if (schema.writeOnly === true) return { [WRITE_ONLY_KEYWORD]: true };
     if (isObject(schema.discriminator)) {
-      throw new Error('inline discriminators are not supported; only components.schemas entries');
+      // Inline oneOf/anyOf dispatch (role assignment lists declare theirs in the response): same rule as a named
+      // one. An inline inheritance-style discriminator would need a base name to point at, so it stays unsupported.
+      if (!hasComposition(schema)) {
+        throw new Error('inline discriminators are supported only on oneOf/anyOf; name the schema in components');
+      }
+      const dispatched = this.discriminated('inline', schema).inline;
+      if (dispatched === undefined) throw new Error('inline discriminator produced no schema');
+      return dispatched;
     }
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(schema)) {

@@ -9,6 +9,7 @@ export function fakeOrg(userCount = 25): ServedOrg & { users: Record<string, unk
   const users: Record<string, unknown>[] = Array.from({ length: userCount }, (_, i) => user(i));
 
   const listUsers: ManagementRoute = {
+    method: 'GET' as const,
     template: '/api/v1/users',
     scope: 'okta.users.read',
     handle(params): RouteResult {
@@ -25,6 +26,7 @@ export function fakeOrg(userCount = 25): ServedOrg & { users: Record<string, unk
     },
   };
   const getUser: ManagementRoute = {
+    method: 'GET' as const,
     template: '/api/v1/users/{id}',
     scope: 'okta.users.read',
     handle(_params, pathParams): RouteResult {
@@ -43,11 +45,13 @@ export function fakeOrg(userCount = 25): ServedOrg & { users: Record<string, unk
     },
   };
   const listGroups: ManagementRoute = {
+    method: 'GET' as const,
     template: '/api/v1/groups',
     scope: 'okta.groups.read',
     handle: () => ({ kind: 'list', items: [{ id: '00gfake000000000001' }], next: null, paginated: true }),
   };
   const userTypes: ManagementRoute = {
+    method: 'GET' as const,
     template: '/api/v1/meta/types/user',
     scope: 'okta.userTypes.read',
     handle: () => ({

@@ -64,7 +64,10 @@ describe('pagination', () => {
     expect(t.error('/api/v1/groups/00gNOPE/users').status).toBe(404);
     expect(t.org.match('GET', '/api/v1/devices')?.route.scope).toBe('okta.devices.read');
     expect(t.org.match('GET', '/api/v1/meta/schemas/user/default')?.route.scope).toBe('okta.schemas.read');
-    expect(t.org.match('POST', '/api/v1/users')).toBeNull();
+    expect(t.org.match('POST', '/api/v1/users')?.route.scope).toBe('okta.users.manage');
+    expect(t.org.match('PUT', '/api/v1/groups/00g1/users/00u1')?.route.scope).toBe('okta.groups.manage');
+    expect(t.org.match('PATCH', '/api/v1/users')).toBeNull();
+    expect(t.org.match('HEAD', '/api/v1/users')?.route.method).toBe('GET');
   });
 });
 
@@ -96,7 +99,11 @@ describe('admin mutations', () => {
     expect(t.error(`/api/v1/users/${id}`).errorCode).toBe('E0000007');
     expect(t.drain('/api/v1/users', { search: 'status pr' }).map((u) => u.id)).not.toContain(id);
     const types = t.list('/api/v1/logs', { q: id }).items.map((e) => e.eventType);
-    expect(types).toEqual(['user.lifecycle.deactivate', 'user.lifecycle.delete.completed']);
+    expect(types).toEqual([
+      'user.lifecycle.deactivate',
+      'user.lifecycle.delete.initiated',
+      'user.lifecycle.delete.completed',
+    ]);
     expect(t.org.counts.users).toBe(49);
   });
 

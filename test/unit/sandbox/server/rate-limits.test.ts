@@ -13,12 +13,18 @@ describe('RateLimiter', () => {
     expect(bucket('GET', '/api/v1/usersx')).toBe('api');
     expect(bucket('GET', '/api/v1/groups/00g1/users')).toBe('groups');
     expect(bucket('GET', '/api/v1/meta/types/user')).toBe('api');
-    expect(bucket('POST', '/api/v1/users')).toBe('api');
+    expect(bucket('POST', '/api/v1/users')).toBe('usersWrite');
+    expect(bucket('DELETE', '/api/v1/groups/00g1/users/00u1')).toBe('groupsWrite');
+    expect(bucket('PUT', '/api/v1/apps/0oa1/groups/00g1')).toBe('appsWrite');
+    expect(bucket('POST', '/api/v1/logs')).toBe('api');
+    expect(bucket('HEAD', '/api/v1/users')).toBe('users');
     expect(bucket('POST', '/oauth2/v1/token')).toBe('token');
     expect(bucket('GET', '/oauth2/v1/keys')).toBe('oauth');
     expect(bucket('GET', '/.well-known/openid-configuration')).toBe('other');
     expect(limiter.bucketFor('GET', '/api/v1/logs').limit).toBe(50);
     expect(limiter.bucketFor('GET', '/api/v1/apps').limit).toBe(100);
+    expect(limiter.bucketFor('POST', '/api/v1/apps/0oa1/users').limit).toBe(100);
+    expect(limiter.bucketFor('POST', '/api/v1/users/00u1/lifecycle/suspend').limit).toBe(600);
   });
 
   it('opens a window at the first request, not on the minute, and refuses past the limit until it closes', () => {
