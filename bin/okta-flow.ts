@@ -13,17 +13,13 @@ import { parseRunInput } from '../lambdas/flow/events.js';
 import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js';
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
 import { describeObject, describeText } from './commands/describe.js';
+import { FileSecretStore } from './commands/file-secret-store.js';
 import { invokeFlow } from './commands/invoke.js';
+import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './commands/okta-source.js';
 import { queryCommand } from './commands/query.js';
 import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
 import { runSandboxCli } from './commands/sandbox.js';
 import { validateCommand } from './commands/validate.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
-  return n;
-}
 
 function port(value: string): number {
   const n = Number(value);
@@ -57,35 +53,31 @@ program
     say(opts.json ? JSON.stringify(described, null, 2) : describeText(described));
   });
 
-program
-  .command('run')
-  .description('run flows now, in this process (same runner as the Lambdas)')
-  .argument('<flow...>', 'flow name(s) from the config')
-  .option(
-    '--config <file>',
-    `config file (default ${DEFAULT_CONFIG_FILE}; with --sandbox, the bundled example if absent)`,
-  )
-  .option('--sandbox', 'run against the bundled sandbox org instead of the configured one')
-  .option('--sandbox-users <n>', 'users in the sandbox org', positiveInt, 10_000)
+addOktaSourceOptions(
+  program
+    .command('run')
+    .description('run flows now, in this process (same runner as the Lambdas)')
+    .argument('<flow...>', 'flow name(s) from the config')
+    .option(
+      '--config <file>',
+      `config file (default ${DEFAULT_CONFIG_FILE}; with a sandbox, the bundled example if absent)`,
+    ),
+)
   .option('--out <dir|s3://bucket/prefix>', 'where files and state go', DEFAULT_OUT)
   .option('--from <iso>', 'window start override (ISO-8601)')
   .option('--to <iso>', 'window end override (ISO-8601)')
   .option('--full', 'full re-sync: every record as of now, whatever the state says')
-  .option('--secret-file <file>', 'Okta credentials secret JSON (e.g. from `okta-flow connect --print`)')
   .option('--kms-key <arn>', 'SSE-KMS key for s3:// output (or OKTA_FLOW_KMS_KEY)')
   .addOption(new Option('--no-progress', 'no progress bars'))
   .action(
     async (
       flows: string[],
-      opts: {
+      opts: OktaSourceFlags & {
         config?: string;
-        sandbox?: boolean;
-        sandboxUsers: number;
         out: string;
         from?: string;
         to?: string;
         full?: boolean;
-        secretFile?: string;
         kmsKey?: string;
         progress: boolean;
       },
@@ -99,11 +91,12 @@ program
         config: opts.config,
         sandbox: opts.sandbox,
         sandboxUsers: opts.sandboxUsers,
+        sandboxUrl: opts.sandboxUrl,
+        secretFile: opts.secretFile,
         out: opts.out,
         from: opts.from,
         to: opts.to,
         full: opts.full,
-        secretFile: opts.secretFile,
         kmsKey: opts.kmsKey,
         progress: opts.progress && process.stderr.isTTY === true,
         signal: abort.signal,
@@ -126,31 +119,36 @@ program
     await queryCommand({ sql, out: opts.out, config: opts.config, prefix: opts.prefix, json: opts.json });
   });
 
-program
-  .command('connect')
-  .description('OAuth consent (authorization code + PKCE via http://127.0.0.1:<port>/callback); stores the tokens')
-  .option('--config <file>', 'config file (its okta.domain and credentialsSecret)', DEFAULT_CONFIG_FILE)
-  .option('--domain <host>', 'Okta org domain (default: the config’s)')
+addOktaSourceOptions(
+  program
+    .command('connect')
+    .description('OAuth consent (authorization code + PKCE via http://127.0.0.1:<port>/callback); stores the tokens')
+    .option('--config <file>', 'config file (its okta.domain and credentialsSecret)', DEFAULT_CONFIG_FILE)
+    .option('--domain <host>', 'Okta org domain (default: the config’s)'),
+)
   .option('--client-id <id>', 'the Okta web app client id (or OKTA_CLIENT_ID)')
   .option('--client-secret-file <file>', 'file holding the client secret (never an environment variable)')
   .option('--scopes <scopes>', 'space-separated scopes (offline_access is needed for a refresh token)')
   .option('--port <n>', 'loopback port of the redirect URI', port, DEFAULT_CONNECT_PORT)
   .option('--secret <name|arn>', 'Secrets Manager secret to store the tokens in (default: okta.credentialsSecret)')
-  .option('--print', 'print the secret JSON instead of storing it (for --secret-file, local use only)')
+  .option('--print', 'print the secret JSON instead of storing it (local use only)')
   .action(
-    async (opts: {
-      config: string;
-      domain?: string;
-      clientId?: string;
-      clientSecretFile?: string;
-      scopes?: string;
-      port: number;
-      secret?: string;
-      print?: boolean;
-    }) => {
-      const needConfig = opts.domain === undefined || (!opts.print && opts.secret === undefined);
+    async (
+      opts: OktaSourceFlags & {
+        config: string;
+        domain?: string;
+        clientId?: string;
+        clientSecretFile?: string;
+        scopes?: string;
+        port: number;
+        secret?: string;
+        print?: boolean;
+      },
+    ) => {
+      const target = connectTarget(opts);
+      const needConfig = (opts.domain === undefined && opts.sandboxUrl === undefined) || target.kind === 'configured';
       const config = needConfig ? resolveConfig(opts.config, false).config : undefined;
-      const domain = opts.domain ?? config?.okta.domain ?? '';
+      const domain = opts.sandboxUrl ?? opts.domain ?? config?.okta.domain ?? '';
       const clientId = opts.clientId ?? process.env.OKTA_CLIENT_ID;
       const clientSecret = opts.clientSecretFile ? readFileSync(opts.clientSecretFile, 'utf8').trim() : undefined;
       if (!clientId || !clientSecret) {
@@ -173,18 +171,24 @@ program
           );
         },
       });
-      if (opts.print) {
+      if (target.kind === 'print') {
         say(JSON.stringify(secret));
         process.stderr.write(
           'Keep this JSON secret: it holds a refresh token. Use it with `okta-flow run --secret-file`.\n',
         );
         return;
       }
+      if (target.kind === 'file') {
+        await new FileSecretStore(target.path).write(JSON.stringify(secret));
+        say(`Stored the Okta OAuth tokens in ${target.path} (readable by you only).`);
+        return;
+      }
       const configured = config?.okta.credentialsSecret;
       const secretId = opts.secret ?? (typeof configured === 'string' ? configured : configured?.name);
       if (secretId === undefined) {
         throw new Error(
-          'No secret to store the tokens in: pass --secret <name|arn>, name it in okta.credentialsSecret, or use --print',
+          'No secret to store the tokens in: pass --secret <name|arn>, name it in okta.credentialsSecret, ' +
+            '--secret-file <file>, or use --print',
         );
       }
       await new SecretsManagerSecretStore(new SecretsManagerClient({}), secretId).write(JSON.stringify(secret));

@@ -14,13 +14,19 @@ import {
 import { validateOktaDomain } from '../../lambdas/okta/domain.js';
 
 export const DEFAULT_CONNECT_PORT = 8765;
+/**
+ * Every read scope a flow can need: one per object (users, groups, apps, devices, user types), `okta.schemas.read`
+ * for custom user attributes and `okta.logs.read` for System Log delete detection; `offline_access` for the refresh
+ * token. Okta drops scopes the app was not granted, and okta-flow then names the missing one on the first 403.
+ */
 export const DEFAULT_CONNECT_SCOPES = [
   'okta.users.read',
   'okta.groups.read',
   'okta.apps.read',
   'okta.devices.read',
-  'okta.logs.read',
+  'okta.userTypes.read',
   'okta.schemas.read',
+  'okta.logs.read',
   'offline_access',
 ];
 
@@ -100,7 +106,8 @@ export async function connectOAuth(options: ConnectOptions): Promise<ConnectedSe
       clientSecret: options.clientSecret,
       refreshToken: tokens.refreshToken,
       tokenEndpointAuthMethod: options.tokenEndpointAuthMethod ?? 'client_secret_basic',
-      consentedAt: new Date().toISOString(),
+      // Okta's refresh tokens expire 90 days after consent by the org's clock: take it from the token response.
+      consentedAt: tokens.issuedAt ?? new Date().toISOString(),
       scopes: tokens.scope.length > 0 ? tokens.scope : scopes,
     };
   } finally {

@@ -11,30 +11,30 @@ import type { Config } from '../../lambdas/flow/config/schema.js';
 import { parseRunInput } from '../../lambdas/flow/events.js';
 import { clientSideEncryptionFor } from '../../lambdas/flow/runner/client-side-encryption-for.js';
 import { runFlow } from '../../lambdas/flow/runner/run-flow.js';
-import { type Sandbox, startSandbox } from '../../sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../sandbox/index.js';
+import { checkOktaSourceFlags, type OktaSourceFlags, resolveOktaSource } from './okta-source.js';
 import { createRunProgress } from './progress.js';
-import { localCredentials, localRunnerDeps, type OktaSource, parseOut } from './runner-deps.js';
+import { localRunnerDeps, parseOut } from './runner-deps.js';
 import { type RunSummaryRow, summaryTable } from './summary.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../examples/okta-flow.config.json', import.meta.url));
 export const DEFAULT_OUT = 'okta-flow-output';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends OktaSourceFlags {
   readonly flows: readonly string[];
   readonly config?: string | undefined;
-  readonly sandbox?: boolean | undefined;
-  readonly sandboxUsers?: number | undefined;
   readonly out?: string | undefined;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly full?: boolean | undefined;
-  readonly secretFile?: string | undefined;
   readonly kmsKey?: string | undefined;
   readonly progress?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly print?: (line: string) => void;
   /** A sandbox already started (the demo); otherwise --sandbox starts one and closes it at the end. */
   readonly sandboxInstance?: Sandbox | undefined;
+  /** Extra options for a sandbox --sandbox starts (tests). */
+  readonly sandboxOptions?: SandboxOptions;
 }
 
 export interface RunCommandResult {
@@ -55,7 +55,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
   const { config, path } = resolveConfig(
     options.config,
-    options.sandbox === true || options.sandboxInstance !== undefined,
+    options.sandbox === true || options.sandboxInstance !== undefined || options.sandboxUrl !== undefined,
   );
   // Same validation and messages as the console input of the state machine.
   const inputs = options.flows.map((flow) =>
@@ -70,25 +70,25 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   const kmsKey = options.kmsKey ?? process.env.OKTA_FLOW_KMS_KEY;
   const out = parseOut(options.out ?? DEFAULT_OUT, kmsKey, config.output.prefix);
   const clientSideEncryption = clientSideEncryptionFor(config.output, kmsKey);
-  let sandbox = options.sandboxInstance;
-  const ownSandbox = sandbox === undefined && options.sandbox === true;
-  if (ownSandbox) sandbox = await startSandbox({ users: options.sandboxUsers ?? 10_000 });
+  // Option combinations are checked before anything starts (a sandbox, a progress bar).
+  checkOktaSourceFlags(options, { command: 'run', sandboxInstance: options.sandboxInstance });
+  const source = await resolveOktaSource(options, {
+    command: 'run',
+    config,
+    sandboxInstance: options.sandboxInstance,
+    ...(options.sandboxOptions ? { sandboxOptions: options.sandboxOptions } : {}),
+  });
   const progress = createRunProgress(options.progress ?? process.stderr.isTTY === true);
   try {
-    const okta: OktaSource =
-      sandbox !== undefined
-        ? { kind: 'sandbox', baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken }
-        : { kind: 'org', credentials: await localCredentials(config, options.secretFile) };
-    if (sandbox !== undefined)
-      print(`Sandbox org on ${sandbox.baseUrl} (${sandbox.org.counts.users} users); config ${path}`);
+    print(`Okta: ${source.description}; config ${path}`);
     const deps = localRunnerDeps({
       config,
-      okta,
+      okta: { kind: 'connection', connection: source },
       out,
       onProgress: (u) => progress.update(u),
       ...(clientSideEncryption ? { clientSideEncryption } : {}),
-      // The sandbox org has its own clock (records are stamped with it): windows must be read on it too.
-      ...(sandbox !== undefined ? { clock: () => sandbox.clock.now() } : {}),
+      // A sandbox org has its own clock (records are stamped with it): windows must be read on it too.
+      clock: source.clock,
     });
     const rows: RunSummaryRow[] = [];
     for (const input of inputs) {
@@ -120,6 +120,6 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
     return { rows, where: out.where, ok: rows.every((r) => r.status === 'committed') };
   } finally {
     progress.stop();
-    if (ownSandbox) await sandbox?.close();
+    await source.close();
   }
 }

@@ -1,12 +1,11 @@
 /**
- * Builds the runner's dependencies for in-process runs (CLI `run`, the demo, tests): the Okta API (the configured
- * org, or a sandbox on loopback), the output target (a folder or s3://bucket/prefix), state beside the output, events
+ * Builds the runner's dependencies for in-process runs (CLI `run`, the demo, tests): the Okta API (what the Okta
+ * source options resolved to, or a sandbox on loopback), the output target (a folder or s3://bucket/prefix), state beside the output, events
  * in memory, a silent or recording logger.
  */
 
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../../lambdas/flow/config/schema.js';
 import { MemoryEventSink } from '../../lambdas/flow/observability/event-sink.js';
 import { memoryRunLogger, type RunLogger } from '../../lambdas/flow/observability/logger.js';
@@ -17,18 +16,21 @@ import { LocalFileStateStore } from '../../lambdas/flow/state/local-file-state-s
 import { S3StateStore } from '../../lambdas/flow/state/s3-state-store.js';
 import type { StateStore } from '../../lambdas/flow/state/state-store.js';
 import { ApiTokenCredentials } from '../../lambdas/okta/auth/api-token.js';
-import { credentialsFromStore } from '../../lambdas/okta/auth/from-secret.js';
-import { SecretsManagerSecretStore } from '../../lambdas/okta/auth/secret-stores.js';
-import type { CredentialProvider } from '../../lambdas/okta/auth/types.js';
 import { createOktaClient } from '../../lambdas/okta/client.js';
 import type { OktaClientObserver } from '../../lambdas/okta/types.js';
 import type { OutputTarget } from '../../lambdas/output/sinks/types.js';
-import { FileSecretStore } from './file-secret-store.js';
+import type { OktaConnection } from './okta-source.js';
 
-/** Where the Okta API is: a sandbox on loopback (`--sandbox`) or the configured org. */
+/**
+ * Where the Okta API is: a sandbox on loopback with its API token (tests, benchmarks), or what the CLI's Okta source
+ * options resolved to (okta-source.ts: the configured org, an in-process sandbox or a `--sandbox-url` one).
+ */
 export type OktaSource =
   | { readonly kind: 'sandbox'; readonly baseUrl: string; readonly apiToken: string }
-  | { readonly kind: 'org'; readonly credentials: CredentialProvider };
+  | {
+      readonly kind: 'connection';
+      readonly connection: Pick<OktaConnection, 'domain' | 'allowLoopback' | 'customDomains' | 'credentials'>;
+    };
 
 export interface ParsedOut {
   readonly target: OutputTarget;
@@ -79,28 +81,6 @@ export function parseOut(out: string, kmsKeyId: string | undefined, configPrefix
   };
 }
 
-/**
- * Credentials for the configured org when running locally: a secret JSON file (rotated refresh tokens are written
- * back to it) or the configured Secrets Manager secret. Never an environment variable: secrets stay out of the
- * environment, where shells, process listings and child processes would see them.
- */
-export async function localCredentials(config: Config, secretFile: string | undefined): Promise<CredentialProvider> {
-  if (secretFile !== undefined) {
-    return credentialsFromStore(new FileSecretStore(secretFile), { origin: `https://${config.okta.domain}` });
-  }
-  const secret = config.okta.credentialsSecret;
-  const secretId = typeof secret === 'string' ? secret : secret.name;
-  if (secretId === undefined) {
-    throw new OutOptionError(
-      'No Okta credentials: pass --secret-file <file> (from `okta-flow connect --print`, or ' +
-        '{"type":"apiToken","apiToken":"…"}) or name the secret in okta.credentialsSecret. ' +
-        'Or try the bundled org with --sandbox.',
-    );
-  }
-  const store = new SecretsManagerSecretStore(new SecretsManagerClient({}), secretId);
-  return credentialsFromStore(store, { origin: `https://${config.okta.domain}` });
-}
-
 export interface LocalDepsOptions {
   readonly config: Config;
   readonly okta: OktaSource;
@@ -132,9 +112,10 @@ export function localRunnerDeps(options: LocalDepsOptions): RunnerDeps & {
           observer,
         })
       : createOktaClient({
-          domain: config.okta.domain,
-          ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
-          credentials: okta.credentials,
+          domain: okta.connection.domain,
+          allowLoopback: okta.connection.allowLoopback,
+          ...(okta.connection.customDomains ? { customDomains: okta.connection.customDomains } : {}),
+          credentials: okta.connection.credentials,
           ...taskClientLimits(config.okta, concurrentTasks),
           observer,
         });

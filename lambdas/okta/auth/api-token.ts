@@ -4,6 +4,7 @@ import type { AuthorizationHeader, CredentialProvider } from './types.js';
 
 export class ApiTokenCredentials implements CredentialProvider {
   readonly #header: AuthorizationHeader;
+  readonly #token: string;
   constructor(apiToken: string) {
     const token = apiToken.trim();
     if (!token || /\s/.test(token)) {
@@ -11,7 +12,11 @@ export class ApiTokenCredentials implements CredentialProvider {
         'apiToken',
       ]);
     }
+    this.#token = token;
     this.#header = { header: `SSWS ${token}`, kind: 'ssws' };
+  }
+  secrets(): readonly string[] {
+    return [this.#token];
   }
   async authorize(): Promise<AuthorizationHeader> {
     return this.#header;

@@ -65,6 +65,8 @@ export interface ExchangedTokens {
   readonly refreshToken: string | undefined;
   readonly scope: readonly string[];
   readonly expiresIn: number | undefined;
+  /** The token response's `Date` header (the org's clock) as ISO-8601, when it had a readable one. */
+  readonly issuedAt: string | undefined;
 }
 
 export async function exchangeAuthorizationCode(input: ExchangeInput): Promise<ExchangedTokens> {
@@ -101,8 +103,10 @@ export async function exchangeAuthorizationCode(input: ExchangeInput): Promise<E
       input.codeVerifier,
       requestOptions(input),
     );
+    const date = Date.parse(response.headers.get('date') ?? '');
     const body = await oauth.processAuthorizationCodeResponse(as, client, response);
     return {
+      issuedAt: Number.isFinite(date) ? new Date(date).toISOString() : undefined,
       accessToken: body.access_token,
       refreshToken: body.refresh_token,
       scope: grantedScopes(body.scope),

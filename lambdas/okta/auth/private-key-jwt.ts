@@ -89,6 +89,8 @@ export class PrivateKeyJwtCredentials implements CredentialProvider {
   #auth: Promise<oauth.ClientAuth> | undefined;
   #access: { token: string; expiresAt: number } | undefined;
   #inflight: Promise<{ token: string; expiresAt: number }> | undefined;
+  /** Every access token minted by this provider (a few per day), for scrubbing Okta's echoes. */
+  readonly #minted = new Set<string>();
 
   constructor(options: PrivateKeyJwtCredentialsOptions) {
     if (!options.scopes.length)
@@ -109,6 +111,11 @@ export class PrivateKeyJwtCredentials implements CredentialProvider {
 
   invalidate(): void {
     this.#access = undefined;
+  }
+
+  /** The access tokens minted so far (the private key never leaves this process; assertions expire in 60 s). */
+  secrets(): readonly string[] {
+    return [...this.#minted];
   }
 
   async authorize(signal?: AbortSignal): Promise<AuthorizationHeader> {
@@ -169,6 +176,7 @@ export class PrivateKeyJwtCredentials implements CredentialProvider {
           { required: this.#o.requiredScopes, requested: this.#o.scopes },
           this.#o.observer,
         );
+        this.#minted.add(body.access_token);
         return { token: body.access_token, expiresAt: this.#clock.now() + (body.expires_in ?? 3600) * 1000 };
       } catch (err) {
         if (err instanceof OktaCredentialsError || (err as Error).name === 'OktaScopeError') throw err;

@@ -94,6 +94,8 @@ export class RefreshTokenCredentials implements CredentialProvider {
   #access: { token: string; expiresAt: number } | undefined;
   #ownInflight: Promise<Minted> | undefined;
   #warnedExpiry = false;
+  /** Refresh and access tokens this provider has held (a handful per run), for scrubbing Okta's echoes. */
+  readonly #seen = new Set<string>();
 
   constructor(options: RefreshTokenCredentialsOptions) {
     this.#o = options;
@@ -105,6 +107,7 @@ export class RefreshTokenCredentials implements CredentialProvider {
         ? oauth.ClientSecretPost(options.clientSecret)
         : oauth.ClientSecretBasic(options.clientSecret);
     this.#refreshToken = options.refreshToken;
+    this.#seen.add(options.refreshToken);
     this.#consentedAt = options.consentedAt;
     this.#key = `${options.origin}|${options.clientId}|${storeKey(options.store)}`;
   }
@@ -119,6 +122,11 @@ export class RefreshTokenCredentials implements CredentialProvider {
 
   invalidate(): void {
     this.#access = undefined;
+  }
+
+  /** Client secret, every refresh token seen and every access token minted by this provider. */
+  secrets(): readonly string[] {
+    return [this.#o.clientSecret, ...this.#seen];
   }
 
   /** When the refresh token stops working (90 days after consent), if the secret records `consentedAt`. */
@@ -142,6 +150,8 @@ export class RefreshTokenCredentials implements CredentialProvider {
     signal?.throwIfAborted();
     const minted = await this.#singleFlight();
     this.#refreshToken = minted.refreshToken;
+    this.#seen.add(minted.refreshToken);
+    this.#seen.add(minted.accessToken);
     this.#consentedAt = minted.consentedAt ?? this.#consentedAt;
     this.#access = { token: minted.accessToken, expiresAt: minted.expiresAt };
     this.#warnIfExpiring();

@@ -4,6 +4,7 @@ import type { AuthorizationHeader, CredentialProvider } from './types.js';
 
 export class StaticBearerCredentials implements CredentialProvider {
   readonly #header: AuthorizationHeader;
+  readonly #token: string;
   constructor(accessToken: string) {
     const token = accessToken.trim();
     if (!token || /\s/.test(token)) {
@@ -11,7 +12,11 @@ export class StaticBearerCredentials implements CredentialProvider {
         'accessToken',
       ]);
     }
+    this.#token = token;
     this.#header = { header: `Bearer ${token}`, kind: 'bearer' };
+  }
+  secrets(): readonly string[] {
+    return [this.#token];
   }
   async authorize(): Promise<AuthorizationHeader> {
     return this.#header;

@@ -13,6 +13,12 @@ export interface CredentialProvider {
   invalidate?(): void;
   /** What this credential is, for logs and errors, without any secret (e.g. `OAuth refresh token for client 0oa…`). */
   describe(): string;
+  /**
+   * Every secret value this provider holds or has minted so far (API token, access tokens, refresh tokens, client
+   * secret): whatever comes back from Okta's side (error bodies, headers, causes) is scrubbed of them before it
+   * reaches an error, a log line or an event. Okta echoes request headers in some error pages.
+   */
+  secrets(): readonly string[];
 }
 
 /** Where a rotating refresh token lives (Secrets Manager in AWS; memory or a file in tests and the CLI). */

@@ -177,6 +177,9 @@ class FakeOAuth implements CredentialProvider {
   describe(): string {
     return 'fake oauth';
   }
+  secrets(): readonly string[] {
+    return this.current ? [this.current] : [];
+  }
 }
 
 describe('authentication errors', () => {
