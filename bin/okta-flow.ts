@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG_FILE } from '../lambdas/flow/config/load-config.js';
 import { parseRunInput } from '../lambdas/flow/events.js';
 import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js';
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
-import { describeObject, describeText } from './commands/describe.js';
+import { describeCommand } from './commands/describe.js';
 import { FileSecretStore } from './commands/file-secret-store.js';
 import { invokeFlow } from './commands/invoke.js';
 import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './commands/okta-source.js';
@@ -43,15 +43,21 @@ program
     say(validateCommand(opts.config).text);
   });
 
-program
-  .command('describe')
-  .description('fields of an Okta object: types, filter operators, what pushes down to Okta')
-  .argument('<object>', 'Application, Device, Group, User or UserType')
-  .option('--json', 'print JSON')
-  .action((object: string, opts: { json?: boolean }) => {
-    const described = describeObject(object);
-    say(opts.json ? JSON.stringify(described, null, 2) : describeText(described));
-  });
+addOktaSourceOptions(
+  program
+    .command('describe')
+    .description(
+      'fields of an Okta object: types, filter operators, push-down; with org access, the org’s custom attributes',
+    )
+    .argument('<object>', 'Application, Device, Group, User or UserType')
+    .option('--json', 'print JSON')
+    .option(
+      '--config <file>',
+      `config file for the configured org with --secret-file (default ${DEFAULT_CONFIG_FILE})`,
+    ),
+).action(async (object: string, opts: OktaSourceFlags & { json?: boolean; config?: string }) => {
+  await describeCommand(object, opts);
+});
 
 addOktaSourceOptions(
   program

@@ -118,4 +118,39 @@ describe('okta-flow CLI', () => {
     expect(described.cursorField).toBe('last_updated');
     expect(described.fields.map((f) => f.column)).toContain('last_updated');
   });
+
+  it('describe User with org access lists the org’s custom attributes, typed, with their user types', () => {
+    const r = cli(['describe', 'User', '--sandbox', '--sandbox-users', '50', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const described = JSON.parse(r.stdout) as {
+      customAttributes: {
+        name: string;
+        column: string;
+        type: string;
+        fieldType: string;
+        userTypes: string[];
+        conflict?: unknown[];
+      }[];
+      fields: { column: string; type: string }[];
+    };
+    const byName = Object.fromEntries(described.customAttributes.map((a) => [a.name, a]));
+    expect(byName['profile.clearanceLevel']).toMatchObject({
+      column: 'profile_clearance_level',
+      type: 'integer',
+      fieldType: 'Long',
+      userTypes: ['user', 'contractor', 'serviceAccount'],
+    });
+    expect(byName['profile.accessTiers']).toMatchObject({
+      type: 'array<integer>',
+      fieldType: 'List<Long>',
+      userTypes: ['contractor'],
+    });
+    expect(byName['profile.fteRatio']?.fieldType).toBe('Double');
+    expect(byName['profile.isContractor']?.fieldType).toBe('Boolean');
+    expect(byName['profile.badgeNumber']?.conflict).toHaveLength(2);
+    expect(described.fields.find((f) => f.column === 'profile_rotation_days')?.type).toBe('Long');
+    const text = cli(['describe', 'User', '--sandbox', '--sandbox-users', '50']);
+    expect(text.stdout).toContain('Custom attributes of this org (10):');
+  });
 });
