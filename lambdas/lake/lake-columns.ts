@@ -129,7 +129,7 @@ export interface TableColumn {
  * files). A path written with two types (schema drift) is read as text, which every JSON value can be.
  */
 export function tableColumns(format: OutputFormat, columns: readonly LakeColumn[]): TableColumn[] {
-  if (format !== 'jsonl') return columns.map((c) => ({ name: c.name, key: c.name, type: c.type }));
+  if (format !== 'jsonl') return columns.map((c) => ({ name: c.name, key: c.name, type: asWritten(c.type, 'name') }));
   interface Node {
     leaf?: LakeType;
     children: Map<string, Node>;
@@ -145,7 +145,8 @@ export function tableColumns(format: OutputFormat, columns: readonly LakeColumn[
       }
       node = child;
     }
-    node.leaf = node.leaf === undefined || typeKey(node.leaf) === typeKey(column.type) ? column.type : 'json';
+    const type = asWritten(column.type, 'key');
+    node.leaf = node.leaf === undefined || typeKey(node.leaf) === typeKey(type) ? type : 'json';
   }
   const typeOf = (node: Node): LakeType =>
     node.children.size === 0
@@ -155,4 +156,20 @@ export function tableColumns(format: OutputFormat, columns: readonly LakeColumn[
           fields: [...node.children].map(([key, child]) => ({ name: key.toLowerCase(), key, type: typeOf(child) })),
         };
   return [...root.children].map(([key, node]) => ({ name: key.toLowerCase(), key, type: typeOf(node) }));
+}
+
+/**
+ * A type with its struct fields named as the files name them: Parquet and CSV by output name (`name`), JSONL by
+ * Okta's key. `key` is what a reader matches in the file; `name` what Glue and Athena call it (lower case).
+ */
+function asWritten(type: LakeType, by: 'name' | 'key'): LakeType {
+  if (typeof type === 'string') return type;
+  if (type.kind === 'list') return { kind: 'list', element: asWritten(type.element, by) };
+  return {
+    kind: 'struct',
+    fields: type.fields.map((f) => {
+      const written = by === 'name' ? f.name : f.key;
+      return { name: written.toLowerCase(), key: written, type: asWritten(f.type, by) };
+    }),
+  };
 }

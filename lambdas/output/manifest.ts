@@ -12,6 +12,7 @@ import type { ColumnSpec } from './columns.js';
 import type { Compression, OutputFormat } from './encoders/types.js';
 import { OutputWriteError } from './errors.js';
 import { LEGACY_MANIFEST_NAME, PART_NAME } from './keys.js';
+import { physicalTypeSchema } from './physical-type-schema.js';
 import { storeFor } from './sinks/store.js';
 import type { OutputTarget } from './sinks/types.js';
 import type { FileEntry } from './writer.js';
@@ -35,9 +36,7 @@ export const runManifestSchema = z.object({
   filter: z.unknown(),
   schema: z.object({
     version: z.string(),
-    columns: z.array(
-      z.object({ name: z.string(), type: z.enum(['string', 'int64', 'double', 'boolean', 'timestamp', 'json']) }),
-    ),
+    columns: z.array(z.object({ name: z.string(), type: physicalTypeSchema })),
   }),
   files: z.array(fileEntrySchema),
   totals: z.object({ records: z.number(), bytes: z.number(), files: z.number() }),

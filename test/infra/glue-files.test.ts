@@ -22,14 +22,19 @@ import type { OktaObjectName } from '../../lambdas/okta/catalog/types.js';
 import { type Sandbox, startSandbox } from '../../sandbox/index.js';
 import { exampleConfigJson, type Json, resourcesOf, type Synthesized, synthesize } from './synthesize.js';
 
-/** What DuckDB reports for a Parquet column of each Glue (Hive) type okta-flow declares. */
-const PARQUET_TYPES: Record<string, readonly string[]> = {
-  string: ['VARCHAR'],
-  bigint: ['BIGINT'],
-  double: ['DOUBLE'],
-  boolean: ['BOOLEAN'],
-  timestamp: ['TIMESTAMP WITH TIME ZONE', 'TIMESTAMP'],
-};
+/** What DuckDB may report for a Parquet column of a Glue (Hive) type okta-flow declares (lists element-wise). */
+function parquetTypes(hive: string): string[] {
+  const list = /^array<(.+)>$/.exec(hive);
+  if (list?.[1]) return parquetTypes(list[1]).map((t) => `${t}[]`);
+  const scalar: Record<string, string[]> = {
+    string: ['VARCHAR'],
+    bigint: ['BIGINT'],
+    double: ['DOUBLE'],
+    boolean: ['BOOLEAN'],
+    timestamp: ['TIMESTAMP WITH TIME ZONE', 'TIMESTAMP'],
+  };
+  return scalar[hive] ?? [];
+}
 
 async function parquetSchema(path: string): Promise<Record<string, string>> {
   const db = await DuckDBInstance.create(':memory:');
@@ -150,12 +155,15 @@ describe.each(['parquet', 'jsonl'] as const)('Glue definitions and the files wri
         const schema = await parquetSchema(join(out, file));
         expect(Object.keys(schema).sort(), object).toEqual(Object.keys(afterRun).sort());
         for (const [name, type] of Object.entries(afterRun)) {
-          expect(PARQUET_TYPES[type], `${object}.${name}: ${type}`).toContain(schema[name]);
+          expect(parquetTypes(type), `${object}.${name}: ${type}`).toContain(schema[name]);
         }
         if (object === 'User') {
           const custom = Object.keys(afterRun).filter((n) => !(n in atDeploy));
           expect(custom).toEqual(expect.arrayContaining(['profile_github_handle', 'profile_clearance_level']));
           expect(schema.profile_clearance_level).toBe('BIGINT');
+          // Array attributes are lists of their element type, in the file and in Glue.
+          expect([schema.profile_access_tiers, afterRun.profile_access_tiers]).toEqual(['BIGINT[]', 'array<bigint>']);
+          expect([schema.profile_skills, afterRun.profile_skills]).toEqual(['VARCHAR[]', 'array<string>']);
         } else {
           expect(afterRun).toEqual(atDeploy);
         }
@@ -169,6 +177,8 @@ describe.each(['parquet', 'jsonl'] as const)('Glue definitions and the files wri
           const struct = String(afterRun.profile);
           for (const key of profileKeys) expect(struct).toContain(`${key}:`);
           expect(struct).toContain('clearancelevel:bigint');
+          expect(struct).toContain('skills:array<string>');
+          expect(struct).toContain('accesstiers:array<bigint>');
         }
       }
     }

@@ -223,3 +223,24 @@ describe('Glue definitions', () => {
     expect(prestoViewText('SELECT 1', 'db', [])).toMatch(/^\/\* Presto View: [A-Za-z0-9+/=]+ \*\/$/);
   });
 });
+
+describe('struct columns', () => {
+  const struct = {
+    kind: 'struct' as const,
+    fields: [{ name: 'ip_address', key: 'ipAddress', type: { kind: 'list' as const, element: 'string' as const } }],
+  };
+  const columns = [col('client', ['client'], struct)];
+
+  it('Parquet files name struct fields by output name, JSONL files by Okta key; Glue lower-cases either', () => {
+    const [parquet] = tableColumns('parquet', columns);
+    const [jsonl] = tableColumns('jsonl', columns);
+    expect([hiveType(parquet?.type ?? 'json'), duckdbType(parquet?.type ?? 'json')]).toEqual([
+      'struct<ip_address:array<string>>',
+      'STRUCT("ip_address" VARCHAR[])',
+    ]);
+    expect([hiveType(jsonl?.type ?? 'json'), duckdbType(jsonl?.type ?? 'json')]).toEqual([
+      'struct<ipaddress:array<string>>',
+      'STRUCT("ipAddress" VARCHAR[])',
+    ]);
+  });
+});
