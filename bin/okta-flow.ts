@@ -19,6 +19,7 @@ import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './com
 import { queryCommand } from './commands/query.js';
 import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
 import { runSandboxCli } from './commands/sandbox.js';
+import { defaultHolderCheck, stateStoreAt, unlockFlow } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
 
 function port(value: string): number {
@@ -201,6 +202,24 @@ addOktaSourceOptions(
       say(`Stored the Okta OAuth tokens in ${secretId}.`);
     },
   );
+
+program
+  .command('unlock')
+  .description("release a flow's lease whose holder is provably gone (its execution or process has ended)")
+  .argument('<flow>', 'flow name')
+  .option(
+    '--state <dir|s3://bucket/prefix>',
+    "where the state is: the --out of `run`, or the stack's bucket and prefix",
+    DEFAULT_OUT,
+  )
+  .action(async (flow: string, opts: { state: string }) => {
+    const outcome = await unlockFlow(flow, {
+      state: stateStoreAt(opts.state),
+      now: Date.now,
+      checkHolder: defaultHolderCheck(() => new SFNClient({})),
+    });
+    say(outcome.message);
+  });
 
 program
   .command('invoke')

@@ -3,8 +3,12 @@
  *
  * - Lambda permission for appflow.amazonaws.com, scoped with AWS:SourceAccount and AWS:SourceArn (confused deputy).
  * - AWS::AppFlow::Connector, which DependsOn the permission: registration invokes DescribeConnectorConfiguration.
- * - The Lambda may read only the secrets AppFlow creates for this connector's connections
- *   (`appflow!<account>-<label>-*`), and decrypt them with the data key through Secrets Manager only.
+ * - The Lambda may read only the secrets AppFlow creates for this connector's connections, and decrypt them with
+ *   the data key through Secrets Manager only. AppFlow names a custom connector's connection secret
+ *   `appflow!<account>-<connectorLabel>-<profileName>-<random>`; the AppFlow Custom Connector SDK's deployment guide
+ *   grants exactly `secret:appflow!<account>-<connectorLabel>-*`, which is what the function gets.
+ * - A connection whose token would come from a secret this same stack creates (empty at deploy time) is refused at
+ *   synth (AppFlowConfigError): CloudFormation could not resolve its token.
  * - `appflow.connection`: an AWS::AppFlow::ConnectorProfile (API key auth; the token comes from a secret through a
  *   CloudFormation dynamic reference, never into the template; runtime setting oktaDomain).
  * - `appflow.sampleFlow`: a scheduled incremental AWS::AppFlow::Flow (on last_updated) writing Parquet to the output
@@ -24,6 +28,11 @@ import { acknowledgeWildcardResource } from './nag.js';
 import { OktaFlowFunction } from './okta-flow-function.js';
 import { secretArnPattern } from './runner-functions.js';
 
+/** An appflow section that cannot deploy, refused at synth with what to change. */
+export class AppFlowConfigError extends Error {
+  override readonly name = 'AppFlowConfigError';
+}
+
 export interface AppFlowConnectorProps {
   readonly config: Config;
   /** Secret id (ARN or name) of okta.credentialsSecret, the default source of the connection's API token. */
@@ -31,6 +40,8 @@ export interface AppFlowConnectorProps {
   readonly handlersDir: string;
   readonly key: kms.IKey;
   readonly keyCreated: boolean;
+  /** True when the stack creates okta.credentialsSecret (empty until `okta-flow connect` fills it). */
+  readonly credentialsSecretCreated: boolean;
   readonly bucket: s3.IBucket;
   readonly bucketCreated: boolean;
 }
@@ -98,6 +109,17 @@ export class AppFlowConnector extends Construct {
     this.connector.addResourceDependency(this.permission);
 
     const { connection, sampleFlow } = props.config.appflow;
+    if (connection !== undefined && connection.apiTokenSecret === undefined && props.credentialsSecretCreated) {
+      // CloudFormation resolves {{resolve:secretsmanager:…:apiToken}} while creating the connection, and AppFlow
+      // validates the token: a secret this same deploy creates is still empty, so the deploy would fail.
+      throw new AppFlowConfigError(
+        'appflow.connection takes its API token from okta.credentialsSecret, which this stack creates empty ' +
+          '({"create": true}): the deploy would fail resolving its "apiToken". Either deploy once without ' +
+          'appflow.connection, fill the secret (okta-flow connect, or {"type":"apiToken","apiToken":"…"}) and add the ' +
+          "connection in a second deploy with okta.credentialsSecret set to that secret's name or ARN, or set " +
+          'appflow.connection.apiTokenSecret to an existing secret whose JSON holds "apiToken".',
+      );
+    }
     if (connection !== undefined) {
       const tokenSecret = connection.apiTokenSecret ?? props.credentialsSecretId;
       this.connection = new appflow.CfnConnectorProfile(this, 'Connection', {
@@ -120,6 +142,8 @@ export class AppFlowConnector extends Construct {
         },
       });
       this.connection.addResourceDependency(this.connector);
+      // AppFlow stores the connection's credentials in a secret of its own, encrypted with the connection's key.
+      this.allowAppFlowKey(props);
     }
 
     if (sampleFlow !== undefined && this.connection !== undefined) {
@@ -198,14 +222,6 @@ export class AppFlowConnector extends Construct {
         conditions: sourceAccount,
       }),
     ];
-    const keyStatement = new iam.PolicyStatement({
-      sid: 'AppFlowUseDataKey',
-      principals: [principal],
-      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
-      // In a key policy, "*" means this key.
-      resources: ['*'],
-      conditions: sourceAccount,
-    });
     if (props.bucketCreated && props.bucket instanceof s3.Bucket) {
       for (const statement of bucketStatements) props.bucket.addToResourcePolicy(statement);
     } else {
@@ -214,12 +230,27 @@ export class AppFlowConnector extends Construct {
         `The output bucket is imported: add to its bucket policy ${JSON.stringify(Stack.of(this).resolve(bucketStatements.map((s) => s.toStatementJson())))} so the AppFlow sample flow can write.`,
       );
     }
+  }
+
+  /**
+   * Key policy for appflow.amazonaws.com (this account only) whenever a connection or flow uses the data key: the
+   * connection's credentials secret and the sample flow's output are encrypted with it. An imported key: a warning.
+   */
+  private allowAppFlowKey(props: AppFlowConnectorProps): void {
+    const keyStatement = new iam.PolicyStatement({
+      sid: 'AppFlowUseDataKey',
+      principals: [new iam.ServicePrincipal('appflow.amazonaws.com')],
+      actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
+      // In a key policy, "*" means this key.
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    });
     if (props.keyCreated && props.key instanceof kms.Key) {
       props.key.addToResourcePolicy(keyStatement);
     } else {
       Annotations.of(this).addWarningV2(
         'okta-flow:appflow-key-policy',
-        `The KMS key is imported: add to its key policy ${JSON.stringify(Stack.of(this).resolve(keyStatement.toStatementJson()))} so AppFlow can encrypt the sample flow's output and connection secret.`,
+        `The KMS key is imported: add to its key policy ${JSON.stringify(Stack.of(this).resolve(keyStatement.toStatementJson()))} so AppFlow can encrypt the connection's credentials secret and the sample flow's output.`,
       );
     }
   }

@@ -103,6 +103,7 @@ export class OktaFlowStack extends Stack {
         handlersDir: props.handlersDir ?? HANDLERS_DIR,
         key,
         keyCreated: this.keys.dataKeyCreated,
+        credentialsSecretCreated: this.credentials.created,
         bucket: this.output.bucket,
         bucketCreated: this.output.created,
       });

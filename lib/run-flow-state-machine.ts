@@ -1,17 +1,23 @@
 /**
- * The `RunFlow` state machine. Contract with the handlers (lambdas/handlers/):
+ * The `RunFlow` state machine. Contract with the handlers (lambdas/handlers/, lambdas/flow/runner/step-events.ts):
  *
  *   input {flow, from?, to?, fullResync?}
- *     → PlanRun(input)                          → {run, tasks: [{taskId, …}]}
- *     → Map over tasks (bounded concurrency):
- *         ExtractStep({run, task})  (continuation absent = null) → {run, task, continuation, done}
- *         while !done: ExtractStep(previous output)
- *     → CommitRun({run, results})               → success
- *   any error → FailRun({run?, tasks?, input, error: {Error, Cause}}) → Fail
+ *     → PlanRun({input, executionArn})            → {run, lanes: [0 … C-1], taskCount}   (task list → state store)
+ *     → Map over lanes (C = run.concurrency at once):
+ *         ExtractStep({run, lane})                  → {run, lane, taskIndex, continuation, done, waitSeconds?}
+ *         while !done: [Wait waitSeconds] → ExtractStep(previous output)        (finished tasks → state store)
+ *         each lane's result is its number: the Map's result is discarded
+ *     → CommitRun({run})                           → Run Completed detail     (results ← state store)
+ *   any error → FailRun({run?, input, error: {Error, Cause}}) → Fail
+ *
+ * Payloads stay small whatever the number of tasks (Step Functions caps each state's input and output at 256 KiB),
+ * and the execution history grows with the number of ExtractStep invocations, not of tasks (an Inline Map's
+ * iterations count against the execution's 25,000 history events). `States.DataLimitExceeded` is caught by name:
+ * `States.ALL` does not match it, and FailRun must run whatever failed.
  *
  * Transient errors (Lambda service errors, throttling, the handlers' OktaRateLimitError and TransientError) are
- * retried with exponential backoff and jitter; anything else fails the run through FailRun, which aborts uploads,
- * releases the lease and emits Run Failed. Execution logs exclude execution data: records and inputs may hold PII.
+ * retried with exponential backoff and jitter; anything else fails the run through FailRun, which removes the run's
+ * files, releases the lease and emits Run Failed. Execution logs exclude execution data: inputs may hold PII.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -34,6 +40,9 @@ export const RETRYABLE_LAMBDA_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Lambda.ClientExecutionTimeoutException',
 ] as const;
+
+/** Caught by name before States.ALL, which does not match it (see the Step Functions error-handling docs). */
+export const DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded';
 
 export interface RunFlowStateMachineProps {
   readonly plan: lambda.IFunction;
@@ -78,6 +87,12 @@ export class RunFlowStateMachine extends Construct {
       return task;
     };
 
+    /** Every failure of `state` goes to `handler` with the error at $.error; the size error first, by name. */
+    const catchAll = (state: sfn.TaskStateBase | sfn.Map, handler: sfn.IChainable) => {
+      state.addCatch(handler, { errors: [DATA_LIMIT_EXCEEDED], resultPath: '$.error' });
+      state.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath: '$.error' });
+    };
+
     // --- failure path: normalize the two shapes (before / after a run exists) into FailRun's input -------------
     // FailRun's result is discarded so the Fail state still sees the original error.
     const failRun = invoke('FailRun', props.fail, undefined, sfn.JsonPath.DISCARD);
@@ -90,41 +105,51 @@ export class RunFlowStateMachine extends Construct {
       parameters: { 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
     }).next(failRun);
     const failWithRun = new sfn.Pass(this, 'FailedWithRun', {
-      // tasks: so FailRun can abort every task's open multipart uploads.
-      parameters: { 'run.$': '$.run', 'tasks.$': '$.tasks', 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
+      // No task list: FailRun reads it from the state store (it may be far larger than a payload).
+      parameters: { 'run.$': '$.run', 'input.$': '$$.Execution.Input', 'error.$': '$.error' },
     }).next(failRun);
     // FailRun's own failure still ends in the Fail state, with the ORIGINAL error preserved by the Pass states.
+    failRun.addCatch(failed, { errors: [DATA_LIMIT_EXCEEDED], resultPath: '$.failRunError' });
     failRun.addCatch(failed, { resultPath: '$.failRunError' });
 
     // --- happy path ------------------------------------------------------------------------------------------------
-    const plan = invoke('PlanRun', props.plan);
-    plan.addCatch(failBeforePlan, { resultPath: '$.error' });
+    // The execution's ARN becomes the lease's holder, so `okta-flow unlock` can tell whether this run is gone.
+    const plan = invoke(
+      'PlanRun',
+      props.plan,
+      sfn.TaskInput.fromObject({ 'input.$': '$', 'executionArn.$': '$$.Execution.Id' }),
+    );
+    catchAll(plan, failBeforePlan);
 
     const extract = invoke('ExtractStep', props.extract);
+    // The rate-limit reset is further away than a Lambda can afford to sleep: wait here, then resume the same task.
+    const wait = new sfn.Wait(this, 'WaitForRateLimit', { time: sfn.WaitTime.secondsPath('$.waitSeconds') });
+    wait.next(extract);
     const more = new sfn.Choice(this, 'MoreToExtract?')
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent('$.waitSeconds'), sfn.Condition.booleanEquals('$.done', false)),
+        wait,
+      )
       .when(sfn.Condition.booleanEquals('$.done', false), extract)
-      .otherwise(new sfn.Succeed(this, 'SliceDone'));
+      // A lane's result is its number: the Map's result array stays tiny (and is discarded anyway).
+      .otherwise(new sfn.Succeed(this, 'LaneDone', { outputPath: '$.lane' }));
     extract.next(more);
 
-    const map = new sfn.Map(this, 'ExtractTasks', {
-      itemsPath: '$.tasks',
-      // Each run says how many of its tasks may extract at once (PlanRun's `run.concurrency`): every task's Okta client
-      // was given 1/concurrency of the flow's rate-limit share, so the Map must never run more than that.
+    const map = new sfn.Map(this, 'ExtractLanes', {
+      itemsPath: '$.lanes',
+      // One lane per task that may extract at once (PlanRun's `run.concurrency`): every task's Okta client was
+      // given 1/concurrency of the flow's rate-limit share, and a lane runs its tasks one after another.
       maxConcurrencyPath: '$.run.concurrency',
       // No `continuation` key: CDK drops literal nulls from ItemSelector, and ExtractStep reads an absent
-      // continuation as null (lambdas/flow/runner/step-events.ts), i.e. "start the slice".
-      itemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },
-      resultPath: '$.results',
+      // continuation as null (lambdas/flow/runner/step-events.ts), i.e. "start the lane's first task".
+      itemSelector: { 'run.$': '$.run', 'lane.$': '$$.Map.Item.Value' },
+      resultPath: sfn.JsonPath.DISCARD,
     });
     map.itemProcessor(extract);
-    map.addCatch(failWithRun, { resultPath: '$.error' });
+    catchAll(map, failWithRun);
 
-    const commit = invoke(
-      'CommitRun',
-      props.commit,
-      sfn.TaskInput.fromObject({ 'run.$': '$.run', 'results.$': '$.results' }),
-    );
-    commit.addCatch(failWithRun, { resultPath: '$.error' });
+    const commit = invoke('CommitRun', props.commit, sfn.TaskInput.fromObject({ 'run.$': '$.run' }));
+    catchAll(commit, failWithRun);
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // Vended-logs names keep the CloudWatch Logs resource policy that log delivery needs small.
@@ -136,7 +161,7 @@ export class RunFlowStateMachine extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       // `okta-flow invoke` finds the state machine by this name (<stack>-RunFlow); also readable in the console.
       stateMachineName: `${Stack.of(this).stackName}-RunFlow`,
-      comment: 'okta-flow RunFlow: plan → extract (Map, loop on continuation) → commit; FailRun on error',
+      comment: 'okta-flow RunFlow: plan → extract (Map over lanes, loop on continuation) → commit; FailRun on error',
       definitionBody: sfn.DefinitionBody.fromChainable(plan.next(map).next(commit)),
       timeout: props.timeout,
       tracingEnabled: true,

@@ -1,16 +1,25 @@
 /**
  * The four state-machine Lambdas (plan, extract, commit, fail), their environment and their permissions. Each
  * permission is granted right next to the environment variable naming the resource, and only to the functions whose
- * step needs it (lambdas/flow/runner/: only extract talks to Okta; plan, commit and fail publish run events):
+ * code sends the call (test/integration/state-machine/iam-per-handler.test.ts records every SDK command each handler
+ * sends during local executions and compares them with these policies, both ways):
  *
- * | grant                                          | plan | extract | commit | fail |
- * | state (Get/Put/Delete <prefix>/_state/*)       |  ✓   |    ✓    |   ✓    |  ✓   |
- * | data read (Get <prefix>/*, List <prefix>/)     |  ✓   |    ✓    |   ✓    |  ✓   |
- * | data write (Put/Delete/AbortMPU <prefix>/*)    |      |    ✓    |   ✓    |  ✓   |
- * | KMS Encrypt/Decrypt/GenerateDataKey (data key) |  ✓   |    ✓    |   ✓    |  ✓   |
- * | secret read; write for refresh-token rotation  |  ✓   |    ✓    |        |      |
- * | events:PutEvents on the default bus            |  ✓   |         |   ✓    |  ✓   |
- * | Glue Get/Create/UpdateTable in the database    |      |         |   ✓    |      |
+ * | grant                                              | plan | extract | commit | fail |
+ * | state (Get/Put <prefix>/_state/*)                  |  ✓   |    ✓    |   ✓    |  ✓   |
+ * | state delete (checkpoints, run documents)          |      |         |   ✓    |  ✓   |
+ * | list the bucket (so a missing key reads as 404)    |  ✓   |    ✓    |   ✓    |  ✓   |
+ * | data read (Get <prefix>/*)                         |  ✓   |    ✓    |   ✓    |  ✓   |
+ * | data write (Put/AbortMPU <prefix>/*)               |      |    ✓    |   ✓    |      |
+ * | data delete (Delete <prefix>/*)                    |  ✓¹  |         |   ✓    |  ✓   |
+ * | KMS Decrypt + GenerateDataKey (SSE-KMS data key)   |  ✓   |    ✓    |   ✓    |  ✓   |
+ * | secret read; write for refresh-token rotation      |  ✓²  |    ✓    |        |      |
+ * | events:PutEvents on the default bus                |  ✓   |         |   ✓    |  ✓   |
+ * | Glue Get/Create/UpdateTable in the lake's database |      |         |   ✓³  |      |
+ *
+ * ¹ PlanRun removes the files of a run that crashed without committing when it takes over its expired lease.
+ * ² PlanRun reads the org's user profile schemas (custom attributes are resolved at plan time).
+ * ³ CommitRun keeps the lake's tables and views current when runs bring new columns (not for CSV output).
+ * No kms:Encrypt: SSE-KMS writes ask KMS for a data key (GenerateDataKey), reads and multipart uploads Decrypt.
  *
  * CREDENTIALS_SECRET_ARN is set on all four because the handlers share one environment schema; only plan (it reads
  * the org's user profile schemas to resolve custom attributes) and extract may read the secret. Commit keeps the
@@ -62,21 +71,24 @@ export class RunnerFunctions extends Construct {
     this.plan = fn('PlanRun', 'plan-run.ts', 'okta-flow: plan a run (window, slices, lease)', Duration.minutes(2));
     // Extract works inside a time budget and returns a continuation; 15 minutes is the Lambda maximum.
     this.extract = fn('ExtractStep', 'extract-step.ts', 'okta-flow: extract one slice', Duration.minutes(15), 1024);
+    // Commit reads every task's result and checkpoint: 15 minutes (the Lambda maximum) covers the largest plan.
     this.commit = fn(
       'CommitRun',
       'commit-run.ts',
       'okta-flow: write the manifest, advance the watermark',
-      Duration.minutes(5),
+      Duration.minutes(15),
     );
     this.fail = fn('FailRun', 'fail-run.ts', 'okta-flow: abort uploads, release the lease', Duration.minutes(2));
     this.all = [this.plan, this.extract, this.commit, this.fail];
 
     for (const f of this.all) {
-      this.grantState(f);
+      this.grantState(f, f === this.commit || f === this.fail);
       this.grantDataRead(f);
       this.grantKey(f);
     }
-    for (const f of [this.extract, this.commit, this.fail]) this.grantDataWrite(f);
+    for (const f of [this.extract, this.commit]) this.grantDataWrite(f);
+    // Extract never deletes: stale parts of earlier attempts are removed at commit, a failed run's by FailRun.
+    for (const f of [this.plan, this.commit, this.fail]) this.grantDataDelete(f);
     for (const f of this.all) f.addEnvironment('CREDENTIALS_SECRET_ARN', props.secretId);
     this.grantSecret(this.plan);
     this.grantSecret(this.extract);
@@ -93,14 +105,15 @@ export class RunnerFunctions extends Construct {
    * is the output prefix the S3 state store puts `_state/` under (lambdas/flow/state/s3-state-store.ts), exactly as
    * the CLI does with the config's prefix, so both see the same state.
    */
-  private grantState(f: OktaFlowFunction): void {
+  private grantState(f: OktaFlowFunction, deletes: boolean): void {
     const { bucket, prefix } = this.props;
     f.addEnvironment('STATE_BUCKET', bucket.bucketName);
     f.addEnvironment('STATE_PREFIX', prefix);
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'RunState',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        // Only commit and fail drop state (checkpoints, run documents); plan and extract read and write it.
+        actions: ['s3:GetObject', 's3:PutObject', ...(deletes ? ['s3:DeleteObject'] : [])],
         resources: [this.objectsArn(`${prefix}/_state/*`)],
       }),
     );
@@ -111,16 +124,21 @@ export class RunnerFunctions extends Construct {
     );
   }
 
-  /** OUTPUT_BUCKET: read manifests and earlier parts, list under the prefix (404 instead of 403 needs ListBucket). */
+  /**
+   * OUTPUT_BUCKET: read manifests and earlier parts, list runs under the prefix. ListBucket has no `s3:prefix`
+   * condition on purpose: S3 answers 404 for a missing key only to a caller allowed s3:ListBucket on the bucket, and
+   * a GetObject request carries no s3:prefix, so a prefix-conditioned grant makes every missing state key (the first
+   * run's lease and state) a 403. The trade-off: these roles can list key names anywhere in the bucket (not read
+   * them); give okta-flow a bucket of its own when other data's key names are sensitive.
+   */
   private grantDataRead(f: OktaFlowFunction): void {
     const { bucket, prefix } = this.props;
     f.addEnvironment('OUTPUT_BUCKET', bucket.bucketName);
     f.addToRolePolicy(
       new iam.PolicyStatement({
-        sid: 'ListOutputPrefix',
+        sid: 'ListBucketSoMissingKeysAre404',
         actions: ['s3:ListBucket'],
         resources: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${prefix}/*`] } },
       }),
     );
     f.addToRolePolicy(
@@ -137,26 +155,38 @@ export class RunnerFunctions extends Construct {
     );
   }
 
-  /** Data parts and manifests (multipart uploads; stale parts of an earlier attempt are deleted). */
+  /** Data parts and manifests (multipart uploads, aborted when a step fails mid-file). */
   private grantDataWrite(f: OktaFlowFunction): void {
     const { prefix } = this.props;
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'WriteOutput',
-        actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: [this.objectsArn(`${prefix}/*`)],
       }),
     );
   }
 
-  /** KMS_KEY_ARN: SSE-KMS on data and state; no ReEncrypt, no key administration. */
+  /** Stale parts of an earlier attempt, a failed run's files, the files of a crashed run taken over. */
+  private grantDataDelete(f: OktaFlowFunction): void {
+    const { prefix } = this.props;
+    f.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'DeleteOutput',
+        actions: ['s3:DeleteObject'],
+        resources: [this.objectsArn(`${prefix}/*`)],
+      }),
+    );
+  }
+
+  /** KMS_KEY_ARN: SSE-KMS on data and state (GenerateDataKey to write, Decrypt to read and for multipart uploads). */
   private grantKey(f: OktaFlowFunction): void {
     const { key } = this.props;
     f.addEnvironment('KMS_KEY_ARN', key.keyArn);
     f.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'DataKey',
-        actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: [key.keyArn],
       }),
     );

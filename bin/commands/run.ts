@@ -16,6 +16,7 @@ import { checkOktaSourceFlags, type OktaSourceFlags, resolveOktaSource } from '.
 import { createRunProgress } from './progress.js';
 import { localRunnerDeps, parseOut } from './runner-deps.js';
 import { type RunSummaryRow, summaryTable } from './summary.js';
+import { thisProcess } from './unlock.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../examples/okta-flow.config.json', import.meta.url));
 export const DEFAULT_OUT = 'okta-flow-output';
@@ -95,7 +96,8 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
       try {
         const result = await runFlow(
           input.flow,
-          { kind: 'manual', from: input.from, to: input.to, fullResync: input.fullResync },
+          // The lease records this process, so `okta-flow unlock` can release it if this process dies.
+          { kind: 'manual', from: input.from, to: input.to, fullResync: input.fullResync, holder: thisProcess() },
           deps,
           options.signal ? { signal: options.signal } : {},
         );

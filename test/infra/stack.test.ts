@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunInput } from '../../lambdas/flow/events.js';
-import { extractStepEventSchema } from '../../lambdas/flow/runner/step-events.js';
+import { laneEventSchema } from '../../lambdas/flow/runner/step-events.js';
 import { decodePrestoView } from '../../lambdas/lake/glue-definitions.js';
 import { getObjectDef } from '../../lambdas/okta/catalog/index.js';
 import {
@@ -222,19 +222,17 @@ describe('IAM statements', () => {
     const logs = lambdaFunction(fn).LoggingConfig.LogGroup.Ref as string;
     return ['', ['logs:CreateLogStream', 'logs:PutLogEvents'], [{ 'Fn::GetAtt': [logs, 'Arn'] }]];
   };
-  const state = () => [
+  const state = (deletes: boolean) => [
     'RunState',
-    ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+    ['s3:GetObject', 's3:PutObject', ...(deletes ? ['s3:DeleteObject'] : [])],
     [bucketObjects('okta/_state/*')],
   ];
-  const list = () => ['ListOutputPrefix', ['s3:ListBucket'], [{ 'Fn::GetAtt': [bucketId, 'Arn'] }]];
+  const list = () => ['ListBucketSoMissingKeysAre404', ['s3:ListBucket'], [{ 'Fn::GetAtt': [bucketId, 'Arn'] }]];
   const read = () => ['ReadOutput', ['s3:GetObject'], [bucketObjects('okta/*')]];
-  const key = () => ['DataKey', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], [keyArn()]];
-  const write = () => [
-    'WriteOutput',
-    ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-    [bucketObjects('okta/*')],
-  ];
+  // No kms:Encrypt: SSE-KMS writes use GenerateDataKey.
+  const key = () => ['DataKey', ['kms:Decrypt', 'kms:GenerateDataKey'], [keyArn()]];
+  const write = () => ['WriteOutput', ['s3:PutObject', 's3:AbortMultipartUpload'], [bucketObjects('okta/*')]];
+  const remove = () => ['DeleteOutput', ['s3:DeleteObject'], [bucketObjects('okta/*')]];
   const secretRead = () => ['ReadCredentials', ['secretsmanager:GetSecretValue'], [{ Ref: secretId }]];
   const secretWrite = () => [
     'PersistRotatedRefreshToken',
@@ -262,29 +260,44 @@ describe('IAM statements', () => {
     ],
   ];
 
-  it('PlanRun: state, read data, key, credentials (it reads the user profile schemas), run events', () => {
+  it("PlanRun: state, read data, delete a crashed run's files, key, credentials (it reads the user profile schemas), run events", () => {
     const statements = roleStatements(s.json, 'RunnerPlanRunRole');
     expect(summarize(statements)).toEqual([
       xray,
       logWrite('RunnerPlanRun'),
-      state(),
+      state(false),
       list(),
       read(),
       key(),
+      remove(),
       secretRead(),
       secretWrite(),
       events,
     ]);
-    expect(statements.find((st) => st.Sid === 'ListOutputPrefix').Condition).toEqual({
-      StringLike: { 's3:prefix': ['okta/*'] },
-    });
   });
 
-  it('ExtractStep: state, read + write data, key, credentials; no events', () => {
+  it('every role that reads state may list the bucket without a prefix condition (a missing key is 404, not 403)', () => {
+    for (const fn of FUNCTIONS) {
+      const statements = roleStatements(s.json, `${fn}Role`);
+      const readsState = statements.some(
+        (st) => asArray(st.Action).includes('s3:GetObject') && JSON.stringify(st.Resource).includes('okta/_state/*'),
+      );
+      expect(readsState, fn).toBe(true);
+      const lists = statements.filter(
+        (st) =>
+          asArray(st.Action).includes('s3:ListBucket') &&
+          JSON.stringify(asArray(st.Resource)) === JSON.stringify([{ 'Fn::GetAtt': [bucketId, 'Arn'] }]),
+      );
+      expect(lists.length, fn).toBe(1);
+      expect(lists[0].Condition, fn).toBeUndefined();
+    }
+  });
+
+  it('ExtractStep: state, read + write data (no deletes: stale parts go at commit), key, credentials; no events', () => {
     expect(summarize(roleStatements(s.json, 'RunnerExtractStepRole'))).toEqual([
       xray,
       logWrite('RunnerExtractStep'),
-      state(),
+      state(false),
       list(),
       read(),
       key(),
@@ -294,7 +307,7 @@ describe('IAM statements', () => {
     ]);
   });
 
-  it('CommitRun and FailRun: state, read + write data, key, events; never the credentials; Commit: the lake tables', () => {
+  it('CommitRun: state (with deletes), read + write data, key, the lake tables, events; never the credentials', () => {
     const glueArn = (resource: string) => ({
       'Fn::Join': [
         '',
@@ -306,15 +319,33 @@ describe('IAM statements', () => {
       ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
       [glueArn(':catalog'), glueArn(':database/oktaflow'), glueArn(':table/oktaflow/*')],
     ];
-    const base = (fn: string) => [xray, logWrite(fn), state(), list(), read(), key(), write()];
     expect(summarize(roleStatements(s.json, 'RunnerCommitRunRole'))).toEqual([
-      ...base('RunnerCommitRun'),
+      xray,
+      logWrite('RunnerCommitRun'),
+      state(true),
+      list(),
+      read(),
+      key(),
+      write(),
+      remove(),
       lakeTables,
       events,
     ]);
-    expect(summarize(roleStatements(s.json, 'RunnerFailRunRole'))).toEqual([...base('RunnerFailRun'), events]);
     expect(lambdaFunction('RunnerCommitRun').Environment.Variables.GLUE_DATABASE).toBe('oktaflow');
     expect(lambdaFunction('RunnerFailRun').Environment.Variables.GLUE_DATABASE).toBeUndefined();
+  });
+
+  it('FailRun: state (with deletes), read and delete data, key, events; no data writes, never the credentials', () => {
+    expect(summarize(roleStatements(s.json, 'RunnerFailRunRole'))).toEqual([
+      xray,
+      logWrite('RunnerFailRun'),
+      state(true),
+      list(),
+      read(),
+      key(),
+      remove(),
+      events,
+    ]);
   });
 
   it('state machine role: invoke the four functions, log delivery and X-Ray', () => {
@@ -386,37 +417,47 @@ function definition(): Json {
 }
 
 describe('RunFlow state machine', () => {
-  it("plan → Map over tasks (bounded by the plan's concurrency) → commit", () => {
+  it('plan (with the execution ARN) → Map over lanes (one per concurrent task, results discarded) → commit {run}', () => {
     const def = definition();
     expect(def.StartAt).toBe('PlanRun');
-    expect(def.States.PlanRun.Next).toBe('ExtractTasks');
-    const map = def.States.ExtractTasks;
+    expect(def.States.PlanRun.Parameters).toEqual({ 'input.$': '$', 'executionArn.$': '$$.Execution.Id' });
+    expect(def.States.PlanRun.Next).toBe('ExtractLanes');
+    const map = def.States.ExtractLanes;
     expect(map).toMatchObject({
       Type: 'Map',
-      ItemsPath: '$.tasks',
+      ItemsPath: '$.lanes',
       MaxConcurrencyPath: '$.run.concurrency',
-      ItemSelector: { 'run.$': '$.run', 'task.$': '$$.Map.Item.Value' },
-      ResultPath: '$.results',
+      ItemSelector: { 'run.$': '$.run', 'lane.$': '$$.Map.Item.Value' },
+      ResultPath: null,
       Next: 'CommitRun',
     });
     expect(map.MaxConcurrency).toBeUndefined();
-    expect(def.States.CommitRun.Parameters).toEqual({ 'run.$': '$.run', 'results.$': '$.results' });
+    expect(def.States.CommitRun.Parameters).toEqual({ 'run.$': '$.run' });
     expect(def.States.CommitRun.End).toBe(true);
   });
 
-  it('the first ExtractStep input has no continuation, which the handler reads as null ("start the slice")', () => {
-    expect(extractStepEventSchema.shape.continuation.parse(undefined)).toBeNull();
+  it('the first ExtractStep input has no continuation, which the handler reads as null ("start the lane")', () => {
+    expect(laneEventSchema.shape.continuation.parse(undefined)).toBeNull();
   });
 
-  it('extract loops on the continuation until done', () => {
-    const inner = definition().States.ExtractTasks.ItemProcessor;
+  it('extract loops until done, through a Wait of $.waitSeconds when asked; a lane outputs only its number', () => {
+    const inner = definition().States.ExtractLanes.ItemProcessor;
     expect(inner.StartAt).toBe('ExtractStep');
     expect(inner.States.ExtractStep.Next).toBe('MoreToExtract?');
     expect(inner.States['MoreToExtract?'].Choices).toEqual([
+      {
+        And: [
+          { Variable: '$.waitSeconds', IsPresent: true },
+          { Variable: '$.done', BooleanEquals: false },
+        ],
+        Next: 'WaitForRateLimit',
+      },
       { Variable: '$.done', BooleanEquals: false, Next: 'ExtractStep' },
     ]);
-    expect(inner.States['MoreToExtract?'].Default).toBe('SliceDone');
-    // No Parameters: the function gets the previous state's output ({run, task, continuation, done}) as is.
+    expect(inner.States.WaitForRateLimit).toEqual({ Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'ExtractStep' });
+    expect(inner.States['MoreToExtract?'].Default).toBe('LaneDone');
+    expect(inner.States.LaneDone).toEqual({ Type: 'Succeed', OutputPath: '$.lane' });
+    // No Parameters: the function gets the previous state's output as is.
     expect(inner.States.ExtractStep.Parameters).toBeUndefined();
   });
 
@@ -425,7 +466,7 @@ describe('RunFlow state machine', () => {
     for (const step of [
       def.States.PlanRun,
       def.States.CommitRun,
-      def.States.ExtractTasks.ItemProcessor.States.ExtractStep,
+      def.States.ExtractLanes.ItemProcessor.States.ExtractStep,
     ]) {
       const retry = step.Retry as Json[];
       expect(retry.flatMap((r) => r.ErrorEquals)).toEqual(
@@ -443,21 +484,22 @@ describe('RunFlow state machine', () => {
     }
   });
 
-  it('every failure goes through FailRun to a Fail state, with or without a run', () => {
+  it('every failure, States.DataLimitExceeded (which States.ALL does not match) included, goes through FailRun', () => {
     const def = definition();
-    expect(def.States.PlanRun.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedBeforePlan' },
-    ]);
-    expect(def.States.ExtractTasks.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedWithRun' },
-    ]);
-    expect(def.States.CommitRun.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FailedWithRun' },
+    const caught = (next: string) => [
+      { ErrorEquals: ['States.DataLimitExceeded'], ResultPath: '$.error', Next: next },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next },
+    ];
+    expect(def.States.PlanRun.Catch).toEqual(caught('FailedBeforePlan'));
+    expect(def.States.ExtractLanes.Catch).toEqual(caught('FailedWithRun'));
+    expect(def.States.CommitRun.Catch).toEqual(caught('FailedWithRun'));
+    expect(def.States.FailRun.Catch.map((c: Json) => c.ErrorEquals)).toEqual([
+      ['States.DataLimitExceeded'],
+      ['States.ALL'],
     ]);
     expect(def.States.FailedBeforePlan.Parameters).toEqual({ 'input.$': '$$.Execution.Input', 'error.$': '$.error' });
     expect(def.States.FailedWithRun.Parameters).toEqual({
       'run.$': '$.run',
-      'tasks.$': '$.tasks',
       'input.$': '$$.Execution.Input',
       'error.$': '$.error',
     });

@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPFLOW_INCREMENTAL_OBJECTS } from '../../lambdas/flow/config/schema.js';
 import { listObjectDefs } from '../../lambdas/okta/catalog/index.js';
+import { AppFlowConfigError } from '../../lib/appflow-connector.js';
 import {
   exampleConfigJson,
   type Json,
@@ -27,11 +28,17 @@ const appflowSection = {
   sampleFlow: { name: 'okta-users-sample', object: 'User', scheduleExpression: 'rate(1hours)' },
 };
 
+/** The created credentials secret is empty at deploy time: the connection's token comes from a filled secret. */
+const appflowWithTokenSecret = {
+  ...appflowSection,
+  connection: { name: 'okta-flow-conn', apiTokenSecret: 'okta-flow/appflow-api-token' },
+};
+
 describe('appflow section on created bucket, key and secret', () => {
   let s: Synthesized;
   let keyId: string;
   beforeAll(() => {
-    s = synthesize({ ...exampleConfigJson(), appflow: appflowSection });
+    s = synthesize({ ...exampleConfigJson(), appflow: appflowWithTokenSecret });
     keyId = logicalId(s.json, 'AWS::KMS::Key');
   });
 
@@ -93,7 +100,8 @@ describe('appflow section on created bucket, key and secret', () => {
     const apiKey = JSON.stringify(credentials.ApiKey.ApiKey);
     expect(apiKey).toContain('{{resolve:secretsmanager:');
     expect(apiKey).toContain(':SecretString:apiToken::}}');
-    expect(apiKey).toContain(logicalId(s.json, 'AWS::SecretsManager::Secret'));
+    expect(apiKey).toContain('okta-flow/appflow-api-token');
+    expect(apiKey).not.toContain(logicalId(s.json, 'AWS::SecretsManager::Secret'));
   });
 
   it('the sample flow: scheduled, incremental on last_updated, Parquet to the output bucket under the data key', () => {
@@ -151,6 +159,30 @@ describe('appflow section on created bucket, key and secret', () => {
       Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey'],
       Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
     });
+  });
+});
+
+describe('AppFlow combinations that cannot deploy are refused at synth, saying what to do', () => {
+  it('a connection whose token would come from the credentials secret this stack creates (still empty)', () => {
+    expect(() => synthesize({ ...exampleConfigJson(), appflow: appflowSection })).toThrow(AppFlowConfigError);
+    expect(() => synthesize({ ...exampleConfigJson(), appflow: appflowSection })).toThrow(
+      /creates empty .*set appflow\.connection\.apiTokenSecret to an existing secret/s,
+    );
+  });
+
+  it('a connection without a sample flow still gets the AppFlow key-policy statement for its credentials secret', () => {
+    const { connection } = appflowWithTokenSecret;
+    const s = synthesize({
+      ...exampleConfigJson(),
+      appflow: { enabled: true, connectorLabel: 'okta-flow', connection },
+    });
+    s.template.resourceCountIs('AWS::AppFlow::Flow', 0);
+    const statements = resource(s.json, 'AWS::KMS::Key').Properties.KeyPolicy.Statement as Json[];
+    expect(statements.find((st) => st.Sid === 'AppFlowUseDataKey')).toMatchObject({
+      Principal: { Service: 'appflow.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    expect(s.nagErrors).toEqual([]);
   });
 });
 

@@ -76,7 +76,7 @@ export const logger = new Logger({ serviceName: SERVICE_NAME });
 export const metrics = new Metrics({ namespace: 'OktaFlow', serviceName: SERVICE_NAME });
 export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
-interface Runtime {
+export interface LambdaRuntime {
   readonly env: LambdaEnv;
   readonly config: Config;
   readonly s3: S3Client;
@@ -86,6 +86,19 @@ interface Runtime {
   readonly glue: GlueClient;
   /** From output.encryption.clientSide: the KMS keyring every file is envelope-encrypted with, or undefined. */
   readonly clientSideEncryption: ClientSideEncryption | undefined;
+  /** Tests only: the Okta origin to call instead of https://<okta.domain> (a sandbox on loopback). */
+  readonly oktaOrigin: string | undefined;
+}
+type Runtime = LambdaRuntime;
+
+/** What a test replaces: the AWS clients (local servers, mocks) and where Okta is (the sandbox). */
+export interface LambdaRuntimeOverrides {
+  readonly s3?: S3Client;
+  readonly eventBridge?: EventBridgeClient;
+  readonly secrets?: SecretsManagerClient;
+  readonly glue?: GlueClient;
+  /** An http://127.0.0.1:<port> origin: the sandbox instead of the configured org. */
+  readonly oktaOrigin?: string;
 }
 
 /** Longest one S3 request (a part of up to 8 MiB) may take before it is abandoned and retried. */
@@ -93,26 +106,32 @@ const S3_REQUEST_TIMEOUT_MS = 60_000;
 
 let runtime: Runtime | null = null;
 
-/** Clients and config, created on first use and reused by later invocations of the same container. */
-function getRuntime(): Runtime {
-  if (runtime === null) {
-    const env = readLambdaEnv();
-    const config = configFromEnv(env);
-    runtime = {
-      env,
-      config,
-      // lib-storage passes no abort signal to part uploads: a request timeout is what stops a hung part (the SDK
-      // then retries it, and an unrecoverable failure aborts the multipart upload).
-      s3: tracer.captureAWSv3Client(
+/** A function's clients and config from its environment (the deployed function's own, or a test's). */
+export function createLambdaRuntime(rawEnv: NodeJS.ProcessEnv, overrides: LambdaRuntimeOverrides = {}): LambdaRuntime {
+  const env = readLambdaEnv(rawEnv);
+  const config = configFromEnv(env);
+  return {
+    env,
+    config,
+    // lib-storage passes no abort signal to part uploads: a request timeout is what stops a hung part (the SDK
+    // then retries it, and an unrecoverable failure aborts the multipart upload).
+    s3:
+      overrides.s3 ??
+      tracer.captureAWSv3Client(
         new S3Client({ requestHandler: { requestTimeout: S3_REQUEST_TIMEOUT_MS, connectionTimeout: 5_000 } }),
       ),
-      eventBridge: tracer.captureAWSv3Client(new EventBridgeClient({})),
-      secrets: tracer.captureAWSv3Client(new SecretsManagerClient({})),
-      glue: tracer.captureAWSv3Client(new GlueClient({})),
-      credentials: null,
-      clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
-    };
-  }
+    eventBridge: overrides.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
+    secrets: overrides.secrets ?? tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    glue: overrides.glue ?? tracer.captureAWSv3Client(new GlueClient({})),
+    credentials: null,
+    clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
+    oktaOrigin: overrides.oktaOrigin,
+  };
+}
+
+/** Clients and config, created on first use and reused by later invocations of the same container. */
+function getRuntime(): Runtime {
+  runtime ??= createLambdaRuntime(process.env);
   return runtime;
 }
 
@@ -129,13 +148,19 @@ function credentials(rt: Runtime): Promise<CredentialProvider> {
 }
 
 export function lambdaRunnerDeps(): RunnerDeps {
-  const rt = getRuntime();
+  return runnerDepsFor(getRuntime());
+}
+
+/** RunnerDeps over one runtime: Powertools logs and metrics, S3 state and output, EventBridge run events. */
+export function runnerDepsFor(rt: LambdaRuntime): RunnerDeps {
   const { env, config } = rt;
   return {
     config,
     createOktaApi: async (observer, { concurrentTasks }) =>
       createOktaClient({
-        domain: config.okta.domain,
+        ...(rt.oktaOrigin === undefined
+          ? { domain: config.okta.domain }
+          : { domain: rt.oktaOrigin, allowLoopback: true }),
         ...(config.okta.customDomains ? { customDomains: config.okta.customDomains } : {}),
         credentials: await credentials(rt),
         ...taskClientLimits(config.okta, concurrentTasks),

@@ -14,6 +14,7 @@ import { runKeyPrefix } from '../../output/keys.js';
 import { findFlow } from '../config/find-flow.js';
 import { formatInstant } from '../events.js';
 import { planWindow, type WindowTrigger } from '../plan-window.js';
+import type { LeaseHolder } from '../state/flow-state.js';
 import { applyCommittedState } from './committed-state.js';
 import { discardRunFiles } from './fail-run.js';
 import { checkFlowAgainst } from './flow-request.js';
@@ -31,6 +32,8 @@ const SLICE_SPAN_START = '2009-01-01T00:00:00.000Z';
 export interface RunTrigger extends WindowTrigger {
   /** A run id to use (tests, retries); default: a new one. */
   readonly runId?: string;
+  /** Who runs it, recorded in the lease so `okta-flow unlock` can tell whether the holder is gone. */
+  readonly holder?: LeaseHolder;
 }
 
 export async function planRun(flowName: string, trigger: RunTrigger, deps: RunnerDeps): Promise<PlannedRun> {
@@ -41,7 +44,8 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
   const runId = trigger.runId ?? newRunId(now, deps.randomId);
   const logger = deps.logger.child({ flow: flow.name, runId, object: flow.object });
   const previous = await deps.state.getLease(flow.name);
-  const lease = await deps.state.acquireLease(flow.name, runId, deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS, now);
+  const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
+  const lease = await deps.state.acquireLease(flow.name, runId, ttl, now, trigger.holder);
   deps.crash?.('plan:after-lease', {});
   try {
     if (previous !== null && !previous.released && previous.runId !== runId) {

@@ -1,9 +1,14 @@
 /**
  * The state machine's contract: zod schemas of what each step receives, with messages that say what is wrong.
- *   PlanRun     ← console input {"flow": "users-hourly", "from"?, "to"?, "fullResync"?}   → {run, tasks}
- *   ExtractStep ← {run, task, continuation: null | {...}}                                  → {run, task, continuation, done}
- *   CommitRun   ← {run, results: [ExtractStep outputs]}                                    → Run Completed detail
- *   FailRun     ← {run?, input, tasks?, error: {Error, Cause}}                             → Run Failed detail
+ * Nothing here grows with the number of tasks (Step Functions caps each payload at 256 KiB): the task list and the
+ * finished tasks' results live in the state store (run-tasks.ts).
+ *   PlanRun     ← {input: <console input {"flow", "from"?, "to"?, "fullResync"?}>, executionArn}
+ *                 (or the console input itself)                      → {run, lanes: [0 … C-1], taskCount}
+ *   ExtractStep ← {run, lane, taskIndex?, continuation?}             → {run, lane, taskIndex, continuation, done,
+ *                                                                        waitSeconds?}
+ *               ← {run, task, continuation: null | {...}}  (one task) → {run, task, continuation, done}
+ *   CommitRun   ← {run} (results from the state store), or {run, results}  → Run Completed detail
+ *   FailRun     ← {run?, input, tasks?, error: {Error, Cause}}       → Run Failed detail
  */
 import { z } from 'zod';
 import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../../okta/catalog/types.js';
@@ -76,7 +81,21 @@ const stepResultSchema: z.ZodType<Pick<ExtractStepResult, 'task' | 'continuation
   done: z.boolean(),
 });
 
-export const commitEventSchema = z.object({ run: runPlanSchema, results: z.array(stepResultSchema).min(1) });
+/** One lane's invocation; its input is the previous invocation's output (extra keys such as `done` are ignored). */
+export const laneEventSchema = z.object({
+  run: runPlanSchema,
+  lane: z.number().int().nonnegative(),
+  taskIndex: z.number().int().nonnegative().optional(),
+  continuation: taskContinuationSchema.nullable().default(null),
+});
+
+export const commitEventSchema = z.object({ run: runPlanSchema, results: z.array(stepResultSchema).min(1).optional() });
+
+/** PlanRun's payload from the state machine: the execution input and the execution's ARN (the lease's holder). */
+export const planEventSchema = z.object({
+  input: z.unknown(),
+  executionArn: z.string().startsWith('arn:'),
+});
 
 /** Step Functions' Catch output: `{Error, Cause}`; a Lambda's Cause is JSON `{errorType, errorMessage, …}`. */
 export const failEventSchema = z.object({

@@ -5,8 +5,17 @@
  */
 import { z } from 'zod';
 import { ConflictError, InvalidStateKeyError, LeaseHeldError, LeaseLostError, StateCorruptError } from './errors.js';
-import { type Checkpoint, type CheckpointRef, type FlowState, flowStateSchema, type Lease } from './flow-state.js';
-import { checkpointKey, flowStateKey, isDocumentKey, leaseKey } from './state-keys.js';
+import {
+  type Checkpoint,
+  type CheckpointRef,
+  type FlowState,
+  flowStateSchema,
+  type Lease,
+  type LeaseHolder,
+  leaseHolderSchema,
+  type RunDocumentRef,
+} from './flow-state.js';
+import { checkpointKey, flowStateKey, isDocumentKey, leaseKey, runDocumentKey } from './state-keys.js';
 import type { StateStore } from './state-store.js';
 import { type VersionedBlob, type VersionedBlobStore, WriteConditionFailed } from './versioned-blob-store.js';
 
@@ -17,6 +26,7 @@ const leaseRecordSchema = z.object({
   renewedAt: z.string(),
   expiresAt: z.string(),
   released: z.boolean(),
+  holder: leaseHolderSchema.optional(),
 });
 type LeaseRecord = z.infer<typeof leaseRecordSchema>;
 
@@ -54,7 +64,7 @@ export class BlobStateStore implements StateStore {
     );
   }
 
-  async acquireLease(flow: string, runId: string, ttlMs: number, now: number): Promise<Lease> {
+  async acquireLease(flow: string, runId: string, ttlMs: number, now: number, by?: LeaseHolder): Promise<Lease> {
     checkTtl(ttlMs);
     const key = leaseKey(flow);
     let holder: LeaseRecord | null = null;
@@ -74,6 +84,7 @@ export class BlobStateStore implements StateStore {
         renewedAt: iso(now),
         expiresAt: iso(now + ttlMs),
         released: false,
+        ...withHolder(by ?? (ours ? current?.holder : undefined)),
       };
       try {
         const version = await this.blobs.put(
@@ -109,6 +120,7 @@ export class BlobStateStore implements StateStore {
       renewedAt: iso(now),
       expiresAt: iso(now + ttlMs),
       released: false,
+      ...withHolder(lease.holder),
     };
     try {
       return toLease(record, await this.blobs.put(key, JSON.stringify(record), { ifMatch: lease.version }));
@@ -126,6 +138,7 @@ export class BlobStateStore implements StateStore {
       renewedAt: iso(now),
       expiresAt: iso(now),
       released: true,
+      ...withHolder(lease.holder),
     };
     try {
       await this.blobs.put(leaseKey(lease.flow), JSON.stringify(record), { ifMatch: lease.version });
@@ -168,6 +181,32 @@ export class BlobStateStore implements StateStore {
     return this.conditionalPut(documentKey(key), body, expectedVersion, `State document ${key}`);
   }
 
+  async putRunDocument(ref: RunDocumentRef, document: Checkpoint): Promise<void> {
+    const key = runDocumentKey(ref);
+    const body = JSON.stringify(document);
+    // Last writer wins (a retried step rewrites the same content); the read gives the version to replace.
+    for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+      const current = await this.blobs.get(key);
+      try {
+        await this.blobs.put(key, body, current === null ? { ifNoneMatch: '*' } : { ifMatch: current.version });
+        return;
+      } catch (error) {
+        if (!(error instanceof WriteConditionFailed)) throw error;
+      }
+    }
+    throw new ConflictError(key, `Run document ${ref.name} of run ${ref.runId}`);
+  }
+
+  async getRunDocument(ref: RunDocumentRef): Promise<Checkpoint | null> {
+    const key = runDocumentKey(ref);
+    const blob = await this.blobs.get(key);
+    return blob === null ? null : decode(key, blob, checkpointSchema);
+  }
+
+  async deleteRunDocument(ref: RunDocumentRef): Promise<void> {
+    await this.blobs.delete(runDocumentKey(ref));
+  }
+
   private async conditionalPut(key: string, body: string, expected: string | null, what: string): Promise<string> {
     try {
       return await this.blobs.put(key, body, condition(expected));
@@ -190,10 +229,15 @@ function documentKey(key: string): string {
   return key;
 }
 
+function withHolder(holder: LeaseHolder | undefined): { holder?: LeaseHolder } {
+  return holder === undefined ? {} : { holder };
+}
+
 function toLease(record: LeaseRecord, version: string): Lease {
   return {
     flow: record.flow,
     runId: record.runId,
+    ...withHolder(record.holder),
     acquiredAt: record.acquiredAt,
     expiresAt: record.expiresAt,
     version,

@@ -76,3 +76,25 @@ export class InvalidStateKeyError extends Error {
     super(`${what} ${JSON.stringify(value)} cannot name state: use 1-128 of A-Z a-z 0-9 . _ = -`);
   }
 }
+
+/**
+ * S3 refused a state read with 403. For a key that does not exist yet (the first run of a flow), S3 answers 403
+ * instead of 404 to a caller without s3:ListBucket on the bucket, so the message names both permissions.
+ */
+export class StateAccessDeniedError extends Error {
+  override readonly name = 'StateAccessDeniedError';
+  readonly bucket: string;
+  readonly key: string;
+
+  constructor(bucket: string, key: string, options?: { cause?: unknown }) {
+    super(
+      `S3 denied reading state object s3://${bucket}/${key} (403 AccessDenied). The role needs s3:GetObject on ` +
+        `arn:aws:s3:::${bucket}/${key} and s3:ListBucket on arn:aws:s3:::${bucket} without an s3:prefix condition: ` +
+        'without ListBucket, S3 answers 403 instead of 404 for a key that does not exist yet (a first run). The ' +
+        'stack grants both; for an imported bucket also check its bucket policy and the KMS key (kms:Decrypt).',
+      options,
+    );
+    this.bucket = bucket;
+    this.key = key;
+  }
+}

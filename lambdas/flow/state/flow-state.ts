@@ -55,9 +55,33 @@ export interface CheckpointRef {
   readonly slice: string;
 }
 
+/**
+ * Who runs the lease's run, so a stale lease can be released when its holder is provably gone (`okta-flow unlock`):
+ * a Step Functions execution (gone once it is no longer RUNNING) or a local process (gone once its pid is not alive
+ * on its host).
+ */
+export type LeaseHolder =
+  | { readonly kind: 'stepfunctions'; readonly executionArn: string }
+  | { readonly kind: 'process'; readonly host: string; readonly pid: number };
+
+export const leaseHolderSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('stepfunctions'), executionArn: z.string().startsWith('arn:') }),
+  z.object({ kind: z.literal('process'), host: z.string().min(1), pid: z.number().int().positive() }),
+]);
+
+/** A document of one run kept in the state store (its task list, each finished task's result). */
+export interface RunDocumentRef {
+  readonly flow: string;
+  readonly runId: string;
+  /** `tasks`, `result.t0042`, …: 1-128 of A-Z a-z 0-9 . _ = - */
+  readonly name: string;
+}
+
 export interface Lease {
   readonly flow: string;
   readonly runId: string;
+  /** Absent on leases written before holders were recorded, and for callers that do not say. */
+  readonly holder?: LeaseHolder | undefined;
   /** ISO-8601 UTC: when this run first took the lease. */
   readonly acquiredAt: string;
   /** ISO-8601 UTC: when the lease lapses unless renewed. */

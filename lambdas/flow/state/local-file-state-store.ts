@@ -5,8 +5,9 @@
  * Versions are content hashes: equal content means equal state, so reusing one is harmless.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { ensureDir } from '../../local-fs/ensure-dir.js';
 import { BlobStateStore } from './blob-state-store.js';
 import {
   type VersionedBlob,
@@ -70,7 +71,7 @@ export class LocalFileBlobStore implements VersionedBlobStore {
 
   async put(key: string, body: string, condition: WriteCondition): Promise<string> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    await ensureDir(dirname(path));
     return this.withLock(`${path}.lock`, async () => {
       const current = await this.get(key);
       const holds = 'ifNoneMatch' in condition ? current === null : current?.version === condition.ifMatch;

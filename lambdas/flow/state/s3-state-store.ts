@@ -12,6 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { BlobStateStore } from './blob-state-store.js';
+import { StateAccessDeniedError } from './errors.js';
 import {
   type VersionedBlob,
   type VersionedBlobStore,
@@ -51,6 +52,8 @@ export class S3BlobStore implements VersionedBlobStore {
       return { body, version: out.ETag };
     } catch (error) {
       if (isNotFound(error)) return null;
+      if (isAccessDenied(error))
+        throw new StateAccessDeniedError(this.options.bucket, this.keyOf(key), { cause: error });
       throw error;
     }
   }
@@ -93,6 +96,11 @@ function errorInfo(error: unknown): { name: string; status: number | undefined }
 function isNotFound(error: unknown): boolean {
   const { name, status } = errorInfo(error);
   return name === 'NoSuchKey' || name === 'NotFound' || status === 404;
+}
+
+function isAccessDenied(error: unknown): boolean {
+  const { name, status } = errorInfo(error);
+  return name === 'AccessDenied' || status === 403;
 }
 
 function isConditionFailure(error: unknown): boolean {

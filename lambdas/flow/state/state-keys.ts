@@ -6,9 +6,10 @@
  *   schemas/<Object>/<sha256>.json                       a plan-time resolved schema (content-addressed)
  *   lake/<Object>/columns.json                           the columns every committed run of an object wrote
  * (Snapshot id lists live beside them, under `<prefix>/_state/snapshots/`, written through the output target.)
+ *   flows/<flow>/runs/<runId>/<name>.json                run documents: the task list, finished tasks' results
  */
 import { InvalidStateKeyError } from './errors.js';
-import type { CheckpointRef } from './flow-state.js';
+import type { CheckpointRef, RunDocumentRef } from './flow-state.js';
 
 const SAFE = /^[A-Za-z0-9._=-]{1,128}$/;
 
@@ -46,4 +47,8 @@ export function isDocumentKey(key: string): boolean {
     /^schemas\/[A-Za-z0-9._=-]{1,128}\/[0-9a-f]{64}\.json$/.test(key) ||
     /^lake\/[A-Za-z0-9._=-]{1,128}\/columns\.json$/.test(key)
   );
+}
+
+export function runDocumentKey(ref: RunDocumentRef): string {
+  return `flows/${part('Flow name', ref.flow)}/runs/${part('Run id', ref.runId)}/${part('Run document', ref.name)}.json`;
 }

@@ -1,4 +1,4 @@
-import type { Checkpoint, CheckpointRef, FlowState, Lease } from './flow-state.js';
+import type { Checkpoint, CheckpointRef, FlowState, Lease, LeaseHolder, RunDocumentRef } from './flow-state.js';
 
 /**
  * Watermarks, checkpoints and leases of flows. Every write is conditional, so two runs of one flow can never both
@@ -16,9 +16,9 @@ export interface StateStore {
   /**
    * Takes the flow's lease for `ttlMs` from `now` (ms since the epoch). Succeeds when nobody holds it, when the
    * holder's lease has expired or was released, or when `runId` already holds it (a retried step). Otherwise
-   * throws LeaseHeldError naming the holder.
+   * throws LeaseHeldError naming the holder. `holder` says who runs `runId` (for `okta-flow unlock`).
    */
-  acquireLease(flow: string, runId: string, ttlMs: number, now: number): Promise<Lease>;
+  acquireLease(flow: string, runId: string, ttlMs: number, now: number, holder?: LeaseHolder): Promise<Lease>;
   /** Extends a held lease to `now + ttlMs`; throws LeaseLostError when another run has taken it. */
   renewLease(lease: Lease, ttlMs: number, now: number): Promise<Lease>;
   /** Gives the lease up so the next run need not wait for expiry; false when it had already been taken over. */
@@ -37,4 +37,8 @@ export interface StateStore {
   getDocument(key: string): Promise<{ body: string; version: string } | null>;
   /** Writes a document if it is still at `expectedVersion` (null: only if absent); ConflictError otherwise. */
   putDocument(key: string, body: string, expectedVersion: string | null): Promise<string>;
+  /** Writes (or overwrites) a run document; the state machine's payloads carry its name, never its content. */
+  putRunDocument(ref: RunDocumentRef, document: Checkpoint): Promise<void>;
+  getRunDocument(ref: RunDocumentRef): Promise<Checkpoint | null>;
+  deleteRunDocument(ref: RunDocumentRef): Promise<void>;
 }

@@ -3,10 +3,11 @@
  * temporary name and renamed into place, so a reader never sees a half-written part or manifest.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, type Dirent, mkdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, type Dirent } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { ensureDir, ensureDirSync } from '../../local-fs/ensure-dir.js';
 import { OutputConfigError, OutputWriteError } from '../errors.js';
 import type { LocalTarget, ObjectStore } from './types.js';
 
@@ -26,7 +27,8 @@ export function createLocalStore(target: LocalTarget): ObjectStore {
       const path = pathOf(key);
       const temp = tempOf(path);
       // Synchronous so the stream's (immediate) open finds the folder.
-      mkdirSync(dirname(path), { recursive: true });
+      // Not mkdir({recursive}): it never settles on procfs (see ensure-dir.ts).
+      ensureDirSync(dirname(path));
       const opened = createWriteStream(temp, { flags: 'w' });
       let aborted = false;
       let completion: Promise<void> | undefined;
@@ -58,7 +60,7 @@ export function createLocalStore(target: LocalTarget): ObjectStore {
       const path = pathOf(key);
       const temp = tempOf(path);
       try {
-        await mkdir(dirname(path), { recursive: true });
+        await ensureDir(dirname(path));
         await writeFile(temp, body);
         await rename(temp, path);
       } catch (cause) {

@@ -61,7 +61,7 @@ describe('concurrent runs of one flow', () => {
     const state: StateStore = {
       getFlowState: (f) => store.getFlowState(f),
       putFlowState: (f, s, v) => store.putFlowState(f, s, v),
-      acquireLease: (f, r, t, n) => store.acquireLease(f, r, t, n),
+      acquireLease: (f, r, t, n, by) => store.acquireLease(f, r, t, n, by),
       renewLease: (l, t, n) => store.renewLease(l, t, n),
       releaseLease: (l, n) => store.releaseLease(l, n),
       getLease: async (f) => {
@@ -73,6 +73,9 @@ describe('concurrent runs of one flow', () => {
       deleteCheckpoint: (r) => store.deleteCheckpoint(r),
       getDocument: (k) => store.getDocument(k),
       putDocument: (k, b, v) => store.putDocument(k, b, v),
+      putRunDocument: (r, d) => store.putRunDocument(r, d),
+      getRunDocument: (r) => store.getRunDocument(r),
+      deleteRunDocument: (r) => store.deleteRunDocument(r),
     };
     const deps = h.deps({
       pageLimit: 50,

@@ -1,11 +1,13 @@
 /**
- * The four Lambda handlers driven like the state machine: PlanRun with the console input → Map over tasks with
- * ExtractStep looping on `done` (events round-tripped through JSON, as Step Functions does, and kept far under its
- * 256 KB payload limit) → CommitRun with the Map's results; and FailRun from a Catch (`{Error, Cause}`).
+ * The four Lambda handlers driven by hand like the state machine (test/integration/state-machine/ runs the real
+ * definition): PlanRun with the console input → Map over lanes with ExtractStep looping on `done` (events
+ * round-tripped through JSON, as Step Functions does, and kept far under its 256 KiB payload limit) → CommitRun with
+ * just the run; and FailRun from a Catch (`{Error, Cause}`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunCompletedDetail } from '../../../../lambdas/flow/events.js';
-import type { ExtractStepResult, PlannedRun } from '../../../../lambdas/flow/runner/types.js';
+import type { LaneStepResult } from '../../../../lambdas/flow/runner/run-lane.js';
+import type { ExtractStepResult } from '../../../../lambdas/flow/runner/types.js';
 import { createCommitRunHandler } from '../../../../lambdas/handlers/commit-run.js';
 import { createExtractStepHandler } from '../../../../lambdas/handlers/extract-step.js';
 import { createFailRunHandler } from '../../../../lambdas/handlers/fail-run.js';
@@ -33,49 +35,63 @@ function wire<T>(value: T): T {
 }
 
 describe('Lambda handlers as the state machine calls them', () => {
-  it('plan → extract (looping on done, 1 ms left each time) → commit', async () => {
+  it('plan → lanes (looping on done, 1 ms left each time) → commit {run}; the run documents are then gone', async () => {
     const deps = h.deps({ pageLimit: 10 });
     const plan = createPlanRunHandler(() => deps);
     const extract = createExtractStepHandler(() => deps);
     const commit = createCommitRunHandler(() => deps);
-    const planned = wire(await plan({ flow: 'groups-full' })) as PlannedRun;
-    expect(planned.tasks.map((t) => t.taskId)).toEqual(['t00', 't01']);
-    const results: ExtractStepResult[] = [];
-    for (const task of planned.tasks) {
-      let step = wire({ run: planned.run, task, continuation: null }) as {
-        run: PlannedRun['run'];
-        task: typeof task;
-        continuation: ExtractStepResult['continuation'] | null;
-      };
+    const planned = wire(await plan({ flow: 'groups-full' }));
+    expect(planned).toMatchObject({ lanes: [0, 1], taskCount: 2 });
+    let invocations = 0;
+    for (const lane of planned.lanes) {
+      let step: unknown = wire({ run: planned.run, lane });
       for (;;) {
         // Almost no time left: each invocation reads one page, then hands over.
-        const out = wire(await extract(step, { getRemainingTimeInMillis: () => 1 }));
-        if (out.done) {
-          results.push(out);
-          break;
-        }
-        step = { run: out.run, task: out.task, continuation: out.continuation };
+        const out = wire((await extract(step, { getRemainingTimeInMillis: () => 1 })) as LaneStepResult);
+        invocations += 1;
+        expect(out.lane).toBe(lane);
+        if (out.done) break;
+        step = out;
       }
     }
-    expect(results.reduce((n, r) => n + r.continuation.invocations, 0)).toBeGreaterThan(2);
-    const completed = wire(await commit({ run: planned.run, results })) as RunCompletedDetail;
+    expect(invocations).toBeGreaterThan(2);
+    const completed = wire(await commit({ run: planned.run })) as RunCompletedDetail;
     const groups = [...sandbox.org.all('groups')].map((g) => String(g.id)).sort();
     expect(completed.counts.records).toBe(groups.length);
     const runs = await committedRuns(h.dir, 'Group');
     expect(idsOf(runs.flatMap((r) => r.records))).toEqual(groups);
     expect(deps.events.events.map((e) => e.kind)).toEqual(['started', 'completed']);
+    const runKeys = h.state.memory.keys().filter((k) => k.includes(`/runs/${planned.run.runId}/`));
+    expect(runKeys).toEqual([]);
+  });
+
+  it('one task by hand: {run, task, continuation} → {run, task, continuation, done}', async () => {
+    const deps = h.deps({ pageLimit: 1000 });
+    const planned = await createPlanRunHandler(() => deps)({ flow: 'groups-full', fullResync: true });
+    const stored = await h.state.getRunDocument({ flow: 'groups-full', runId: planned.run.runId, name: 'tasks' });
+    // The last slice (created on or after the middle of 2009…now) holds the sandbox's groups.
+    const task = (stored as { tasks: ExtractStepResult['task'][] }).tasks.at(-1);
+    const out = (await createExtractStepHandler(() => deps)({
+      run: planned.run,
+      task,
+      continuation: null,
+    })) as ExtractStepResult;
+    expect(out).toMatchObject({ task, done: true });
+    expect(out.continuation.counts.records).toBeGreaterThan(0);
+    await createFailRunHandler(() => deps)({ run: planned.run, error: { Error: 'Test', Cause: 'by hand' } });
   });
 
   it('FailRun from a Catch: files removed, lease released, watermark untouched, Run Failed emitted', async () => {
     const deps = h.deps({ pageLimit: 10 });
     const before = await h.state.getFlowState('groups-full');
-    const planned = (await createPlanRunHandler(() => deps)({ flow: 'groups-full', fullResync: true })) as PlannedRun;
-    const task = planned.tasks[0];
-    await createExtractStepHandler(() => deps)({ run: planned.run, task, continuation: null });
+    const planned = await createPlanRunHandler(() => deps)({ flow: 'groups-full', fullResync: true });
+    await createExtractStepHandler(() => deps)({ run: planned.run, lane: 0 }, { getRemainingTimeInMillis: () => 1 });
+    const runKeys = () => h.state.memory.keys().filter((k) => k.includes(`/runs/${planned.run.runId}/`));
+    expect(runKeys().some((k) => k.includes('/checkpoints/'))).toBe(true);
+    // No task list in the event: FailRun reads it from the state store to drop every checkpoint.
     const outcome = await createFailRunHandler(() => deps)({
       run: planned.run,
       input: { flow: 'groups-full', fullResync: true },
-      tasks: planned.tasks,
       error: {
         Error: 'OktaApiError',
         Cause: JSON.stringify({ errorType: 'OktaApiError', errorMessage: 'Okta answered 500' }),
@@ -88,5 +104,6 @@ describe('Lambda handlers as the state machine calls them', () => {
     expect((await h.state.getFlowState('groups-full'))?.state.watermark).toBe(before?.state.watermark);
     expect(deps.events.ofKind('failed').map((e) => e.runId)).toEqual([planned.run.runId]);
     expect(deps.metrics.get('groups-full', 'failures')).toBe(1);
+    expect(runKeys()).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { ConflictError, LeaseHeldError, S3StateStore } from '../../../../lambdas/flow/state/index.js';
+import {
+  ConflictError,
+  LeaseHeldError,
+  S3StateStore,
+  StateAccessDeniedError,
+} from '../../../../lambdas/flow/state/index.js';
 import { fakeS3 } from './fake-s3.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -82,5 +87,23 @@ describe('S3StateStore', () => {
     s3.mock.on(GetObjectCommand).rejects(boom);
     const store = new S3StateStore({ client: s3.client, bucket: 'exports', prefix: 'okta' });
     await expect(store.getFlowState('f')).rejects.toBe(boom);
+  });
+
+  it('a 403 on a state read (a missing key without s3:ListBucket) names both permissions it needs', async () => {
+    const s3 = fakeS3();
+    s3.mock.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'AccessDenied',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 403 },
+        message: 'Access Denied',
+      }),
+    );
+    const store = new S3StateStore({ client: s3.client, bucket: 'exports', prefix: 'okta' });
+    const read = store.getLease('users-hourly');
+    await expect(read).rejects.toBeInstanceOf(StateAccessDeniedError);
+    await expect(store.getFlowState('users-hourly')).rejects.toThrow(
+      /s3:GetObject on arn:aws:s3:::exports\/okta\/_state\/flows\/users-hourly\/state\.json and s3:ListBucket on arn:aws:s3:::exports without an s3:prefix condition/,
+    );
   });
 });

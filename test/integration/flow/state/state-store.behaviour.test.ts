@@ -199,6 +199,26 @@ describe.each(implementations)('%s', (_name, make) => {
       });
     });
 
+    it('records who holds the lease, and keeps it through renewals, re-acquisition and release', async () => {
+      const { store } = make();
+      const holder = {
+        kind: 'stepfunctions' as const,
+        executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:OktaFlow-RunFlow:exec-1',
+      };
+      const a = await store.acquireLease('users-hourly', 'run-a', TTL, T0, holder);
+      expect(a.holder).toEqual(holder);
+      const renewed = await store.renewLease(a, TTL, T0 + 1000);
+      expect((await store.getLease('users-hourly'))?.holder).toEqual(holder);
+      // A retried PlanRun re-acquires without saying who it is: the holder stays.
+      const again = await store.acquireLease('users-hourly', 'run-a', TTL, T0 + 2000);
+      expect(again.holder).toEqual(holder);
+      expect(await store.releaseLease(again, T0 + 3000)).toBe(true);
+      expect(await store.getLease('users-hourly')).toMatchObject({ released: true, holder });
+      await expect(store.renewLease(renewed, TTL, T0 + 4000)).rejects.toBeInstanceOf(LeaseLostError);
+      const b = await store.acquireLease('users-hourly', 'run-b', TTL, T0 + 5000);
+      expect(b.holder).toBeUndefined();
+    });
+
     it('rejects a non-positive TTL', async () => {
       const { store } = make();
       await expect(store.acquireLease('users-hourly', 'run-a', 0, T0)).rejects.toThrow(/Lease TTL must be a positive/);
@@ -247,6 +267,23 @@ describe.each(implementations)('%s', (_name, make) => {
       expect((await store.getDocument(schema))?.body).toBe('{}');
       await expect(store.putDocument('flows/x/state.json', '{}', null)).rejects.toBeInstanceOf(InvalidStateKeyError);
       expect(() => resolvedSchemaKey('User', 'not-a-hash')).toThrow(InvalidStateKeyError);
+    });
+  });
+
+  describe('run documents', () => {
+    const ref = { flow: 'users-hourly', runId: 'run-a', name: 'tasks' };
+
+    it('round-trip, overwrite (a retried step), stay apart per name and run, and delete', async () => {
+      const { store } = make();
+      expect(await store.getRunDocument(ref)).toBeNull();
+      await store.putRunDocument(ref, { v: 1, tasks: ['t00'] });
+      await store.putRunDocument(ref, { v: 1, tasks: ['t00', 't01'] });
+      expect(await store.getRunDocument(ref)).toEqual({ v: 1, tasks: ['t00', 't01'] });
+      expect(await store.getRunDocument({ ...ref, name: 'result.t00' })).toBeNull();
+      expect(await store.getRunDocument({ ...ref, runId: 'run-b' })).toBeNull();
+      await store.deleteRunDocument(ref);
+      expect(await store.getRunDocument(ref)).toBeNull();
+      await expect(store.getRunDocument({ ...ref, name: '../lease' })).rejects.toThrow(InvalidStateKeyError);
     });
   });
 });
