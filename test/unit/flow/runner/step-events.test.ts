@@ -77,7 +77,11 @@ const cases: { name: string; call: () => Promise<unknown>; message: RegExp }[] =
     call: () => extract({ flow: 'users-hourly' }),
     message: /Invalid ExtractStep event: run: .*start runs with the console input \{"flow": "<name>"\}/,
   },
-  { name: 'ExtractStep: no task', call: () => extract({ run }), message: /Invalid ExtractStep event: task:/ },
+  {
+    name: 'ExtractStep: neither a lane nor a task',
+    call: () => extract({ run }),
+    message: /Invalid ExtractStep event: lane: .*The state machine passes \{"run": \{…\}, "lane": 0\}/,
+  },
   {
     name: 'ExtractStep: bad part label',
     call: () => extract({ run, task: { ...task, partLabel: 'T 0' } }),
