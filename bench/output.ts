@@ -17,7 +17,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { build } from 'esbuild';
 import { defaultFields, getObjectDef } from '../lambdas/okta/catalog/index.js';
 import type { OktaRecord } from '../lambdas/okta/types.js';
-import { type Cell, type ColumnSpec, columnsFromFields, rawValueAt, toCell } from '../lambdas/output/columns.js';
+import {
+  type Cell,
+  type ColumnSpec,
+  columnsFromFields,
+  isScalar,
+  rawValueAt,
+  toCell,
+} from '../lambdas/output/columns.js';
 import { createParquetEncoder } from '../lambdas/output/encoders/parquet.js';
 import type { Compression, OutputFormat } from '../lambdas/output/encoders/types.js';
 import { createOutputWriter } from '../lambdas/output/writer.js';
@@ -204,7 +211,10 @@ async function encodeWithLibrary(library: string, records: number, pool: readonl
     } as const;
     const schema = new parquet.ParquetSchema(
       Object.fromEntries(
-        columns.map((c) => [c.name, { type: typeOf[c.type], optional: true, compression: 'SNAPPY' as const }]),
+        columns.map((c) => [
+          c.name,
+          { type: typeOf[isScalar(c.type) ? c.type : 'json'], optional: true, compression: 'SNAPPY' as const },
+        ]),
       ),
     );
     const writer = await parquet.ParquetWriter.openStream(

@@ -1,21 +1,25 @@
 /**
  * `npm start`: the whole product in under a minute with no Okta account and no AWS: starts a sandbox org (20k users),
- * runs every example flow end to end into ./okta-flow-output/ (Parquet, manifests, state), changes the org
+ * runs every example flow end to end into ./okta-flow-demo/ (Parquet, commit records, state), changes the org
  * (new, updated, deactivated and deleted records), runs the incremental flows again to show they pick up only the
- * changes and the deletes, then prints the summary and where the files are.
+ * changes and the deletes, then queries the result with `okta-flow query` and prints where the files are.
+ *
+ * The demo's folder is FRESH each time: the sandbox is a new org each run, and two demos' runs in one lake would be
+ * two orgs' histories (the current-state views would merge them). Nothing else writes ./okta-flow-demo/.
  */
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from '../lambdas/flow/config/load-config.js';
 import { startSandbox } from '../sandbox/index.js';
-import { DEFAULT_OUT, EXAMPLE_CONFIG, runCommand } from './commands/run.js';
+import { queryCommand } from './commands/query.js';
+import { EXAMPLE_CONFIG, runCommand } from './commands/run.js';
 
 const DEMO_USERS = 20_000;
-const out = resolve(DEFAULT_OUT);
+export const DEMO_OUT = 'okta-flow-demo';
+const out = resolve(DEMO_OUT);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-// The sandbox is a new org each time: state from an earlier demo would not describe it.
-rmSync(resolve(out, '_state'), { recursive: true, force: true });
+rmSync(out, { recursive: true, force: true });
 const started = Date.now();
 say(`okta-flow demo: starting a sandbox Okta org with ${DEMO_USERS.toLocaleString('en-US')} users…`);
 const sandbox = await startSandbox({
@@ -63,9 +67,21 @@ try {
     print: say,
   });
   ok &&= second.ok;
-  say(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Files: ${out}`);
-  say('Each run folder has part files and a _manifest.json (written last); state is in _state/.');
-  say('Next: `npm run okta-flow -- describe User`, `npm run okta-flow -- run users-hourly --sandbox`.');
+
+  const queries = [
+    'SELECT status, count(*) AS users FROM users_current GROUP BY status ORDER BY users DESC',
+    'SELECT id, deleted_at, source FROM group_deletes',
+    'SELECT run_id, count(*) AS versions FROM users GROUP BY run_id ORDER BY run_id',
+  ];
+  say('\n4) The lake, as Athena sees it, queried locally (`okta-flow query`):');
+  for (const sql of queries) {
+    say(`\n$ npm run okta-flow -- query "${sql}" --out ${DEMO_OUT}`);
+    await queryCommand({ sql, out, config: EXAMPLE_CONFIG, print: say });
+  }
+  say(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s. Files: ${out} (fresh each \`npm start\`)`);
+  say('Each run writes part files under <object>/dt=…/run_id=…/ and ONE commit record, last, under okta/_commits/;');
+  say('state (watermarks, leases, snapshots, resolved schemas) is under okta/_state/.');
+  say('Next: `npm run okta-flow -- describe User --sandbox`, `npm run okta-flow -- run users-hourly --sandbox`.');
 } finally {
   await sandbox.close();
 }

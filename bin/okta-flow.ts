@@ -1,6 +1,7 @@
 /**
  * okta-flow CLI: validate a config, describe Okta objects, run flows in-process (against the org or the bundled
- * sandbox), connect (OAuth consent), invoke the deployed state machine, and serve the sandbox org.
+ * sandbox), query the committed output (DuckDB), connect (OAuth consent), invoke the deployed state machine, and
+ * serve the sandbox org.
  * Errors print one clear message and exit 1; stack traces only with OKTA_FLOW_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
@@ -11,10 +12,11 @@ import { DEFAULT_CONFIG_FILE } from '../lambdas/flow/config/load-config.js';
 import { parseRunInput } from '../lambdas/flow/events.js';
 import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js';
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
-import { describeObject, describeText } from './commands/describe.js';
+import { describeCommand } from './commands/describe.js';
 import { FileSecretStore } from './commands/file-secret-store.js';
 import { invokeFlow } from './commands/invoke.js';
 import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './commands/okta-source.js';
+import { queryCommand } from './commands/query.js';
 import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
 import { runSandboxCli } from './commands/sandbox.js';
 import { defaultHolderCheck, stateStoreAt, unlockFlow } from './commands/unlock.js';
@@ -42,15 +44,21 @@ program
     say(validateCommand(opts.config).text);
   });
 
-program
-  .command('describe')
-  .description('fields of an Okta object: types, filter operators, what pushes down to Okta')
-  .argument('<object>', 'Application, Device, Group, User or UserType')
-  .option('--json', 'print JSON')
-  .action((object: string, opts: { json?: boolean }) => {
-    const described = describeObject(object);
-    say(opts.json ? JSON.stringify(described, null, 2) : describeText(described));
-  });
+addOktaSourceOptions(
+  program
+    .command('describe')
+    .description(
+      'fields of an Okta object: types, filter operators, push-down; with org access, the org’s custom attributes',
+    )
+    .argument('<object>', 'Application, Device, Group, User or UserType')
+    .option('--json', 'print JSON')
+    .option(
+      '--config <file>',
+      `config file for the configured org with --secret-file (default ${DEFAULT_CONFIG_FILE})`,
+    ),
+).action(async (object: string, opts: OktaSourceFlags & { json?: boolean; config?: string }) => {
+  await describeCommand(object, opts);
+});
 
 addOktaSourceOptions(
   program
@@ -105,6 +113,18 @@ addOktaSourceOptions(
       if (!result.ok) process.exitCode = 1;
     },
   );
+
+program
+  .command('query')
+  .description('SQL over the committed output (DuckDB): users, users_current, user_deletes, … as in Athena')
+  .argument('<sql>', 'the query, e.g. "SELECT status, count(*) FROM users_current GROUP BY status"')
+  .option('--out <dir|s3://bucket/prefix>', 'the output to read', DEFAULT_OUT)
+  .option('--config <file>', `config whose output.prefix the folder uses (default ${DEFAULT_CONFIG_FILE} if present)`)
+  .option('--prefix <prefix>', 'output prefix inside the folder (default: the config’s, else okta)')
+  .option('--json', 'one JSON object per row on stdout, nothing else')
+  .action(async (sql: string, opts: { out: string; config?: string; prefix?: string; json?: boolean }) => {
+    await queryCommand({ sql, out: opts.out, config: opts.config, prefix: opts.prefix, json: opts.json });
+  });
 
 addOktaSourceOptions(
   program

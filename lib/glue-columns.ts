@@ -2,16 +2,19 @@
  * Glue table shape for one Okta object in one output format, from the catalog. Pure (no CDK), so it is tested alone.
  *
  * - parquet: one column per catalog field, by name (the snake_case column); DateTime → timestamp (the encoder writes
- *   TIMESTAMP_MILLIS, UTC), Struct/List/Map → string (JSON text).
+ *   TIMESTAMP_MILLIS, UTC), typed lists → array<…>, declared structs → struct<…> (member output names), other
+ *   Struct/List/Map → string (JSON text).
  * - csv: one column per field in header order, OpenCSVSerde (RFC 4180 quoting; nested values are JSON text in
- *   quotes). OpenCSVSerde reads timestamps only as epoch numbers, so ISO-8601 timestamps are declared string: query
- *   them with from_iso8601_timestamp(…).
+ *   quotes, so every nested column is string). OpenCSVSerde reads timestamps only as epoch numbers, so ISO-8601
+ *   timestamps are declared string: query them with from_iso8601_timestamp(…).
  * - jsonl: Okta's own nested shape (the encoder projects records, it does not flatten), so columns are the top-level
  *   keys, nested ones as struct<…>; the OpenX JSON SerDe matches keys case-insensitively (`lastUpdated` →
- *   `lastupdated`) and reads ISO-8601 timestamps. Struct/List/Map fields are declared string (their JSON text).
+ *   `lastupdated`) and reads ISO-8601 timestamps. Typed lists and declared structs are array<…>/struct<…> over
+ *   Okta's keys; other Struct/List/Map fields are declared string (the SerDe hands their JSON text).
  */
 import type { OutputFormat } from '../lambdas/flow/config/index.js';
-import type { AppFlowDataType, FieldDef } from '../lambdas/okta/catalog/types.js';
+import type { FieldDef } from '../lambdas/okta/catalog/types.js';
+import { isScalar, type PhysicalType, physicalTypeOf, type ScalarType } from '../lambdas/output/columns.js';
 
 export interface GlueColumn {
   readonly name: string;
@@ -29,22 +32,34 @@ export interface GlueStorageShape {
   readonly tableParameters: Record<string, string>;
 }
 
-const SCALAR: Record<AppFlowDataType, string> = {
-  String: 'string',
-  Integer: 'bigint',
-  Long: 'bigint',
-  Double: 'double',
-  Boolean: 'boolean',
-  Date: 'timestamp',
-  DateTime: 'timestamp',
-  Struct: 'string',
-  List: 'string',
-  Map: 'string',
+const SCALAR: Record<ScalarType, string> = {
+  string: 'string',
+  int64: 'bigint',
+  double: 'double',
+  boolean: 'boolean',
+  timestamp: 'timestamp',
+  json: 'string',
 };
 
-/** Glue type of a catalog field in Parquet or JSON (CSV differs for timestamps). */
-export function glueTypeOf(type: AppFlowDataType): string {
-  return SCALAR[type];
+/**
+ * Glue type of a physical column in Parquet or JSON (CSV differs: see glueStorageShape). Lists are `array<…>`,
+ * structs `struct<…>`; struct members are named by their output name in Parquet (`naming: 'name'`) and by Okta's
+ * JSON key, lowercased, in JSON Lines (`naming: 'key'`), where the records keep Okta's shape.
+ */
+export function glueTypeOf(type: PhysicalType, naming: 'name' | 'key' = 'name'): string {
+  if (isScalar(type)) return SCALAR[type];
+  if (type.kind === 'list') return `array<${glueTypeOf(type.element, naming)}>`;
+  const members = type.fields.map(
+    (f) => `${naming === 'name' ? f.name : f.key.toLowerCase()}:${glueTypeOf(f.type, naming)}`,
+  );
+  return `struct<${members.join(',')}>`;
+}
+
+/** Glue type of a catalog field's values in one format. */
+export function glueFieldType(field: FieldDef, format: OutputFormat): string {
+  const type = physicalTypeOf(field.type, field);
+  if (format === 'csv') return type === 'timestamp' || !isScalar(type) ? 'string' : glueTypeOf(type);
+  return glueTypeOf(type, format === 'jsonl' ? 'key' : 'name');
 }
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
@@ -54,7 +69,7 @@ export function glueStorageShape(fields: readonly FieldDef[], format: OutputForm
   switch (format) {
     case 'parquet':
       return {
-        columns: fields.map((f) => column(f.column, glueTypeOf(f.type), f.description)),
+        columns: fields.map((f) => column(f.column, glueFieldType(f, format), f.description)),
         inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
         outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
         serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
@@ -63,9 +78,7 @@ export function glueStorageShape(fields: readonly FieldDef[], format: OutputForm
       };
     case 'csv':
       return {
-        columns: fields.map((f) =>
-          column(f.column, f.type === 'DateTime' || f.type === 'Date' ? 'string' : glueTypeOf(f.type), f.description),
-        ),
+        columns: fields.map((f) => column(f.column, glueFieldType(f, format), f.description)),
         inputFormat: TEXT_INPUT,
         outputFormat: TEXT_OUTPUT,
         serializationLibrary: 'org.apache.hadoop.hive.serde2.OpenCSVSerde',
@@ -114,7 +127,7 @@ export function nestedColumns(fields: readonly FieldDef[]): GlueColumn[] {
       }
     }
     if (node === undefined) continue;
-    node.type = glueTypeOf(field.type);
+    node.type = glueFieldType(field, 'jsonl');
     node.children.clear();
   }
   return [...root.children].map(([name, node]) => ({ name, type: render(node) }));

@@ -5,11 +5,12 @@
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/flow/config/index.js';
+import { FIRST_PARTITION_DAY, hasGlueTables } from '../lambdas/lake/glue-definitions.js';
 import { AppFlowConnector } from './appflow-connector.js';
 import { CredentialsSecret } from './credentials-secret.js';
 import { EncryptionKeys } from './encryption-keys.js';
 import { FlowSchedules } from './flow-schedules.js';
-import { GlueTables } from './glue-tables.js';
+import { databaseNameOf, GlueTables } from './glue-tables.js';
 import { Monitoring } from './monitoring.js';
 import { OutputBucket } from './output-bucket.js';
 import { HANDLERS_DIR } from './paths.js';
@@ -23,8 +24,8 @@ export interface OktaFlowStackProps extends StackProps {
   readonly handlersDir?: string;
 }
 
-/** First day Athena's partition projection enumerates. */
-export const FIRST_PARTITION_DAY = '2020-01-01';
+/** First day Athena's partition projection enumerates (shared with CommitRun's Glue updates). */
+export { FIRST_PARTITION_DAY };
 /** The state machine stops a run after this long (the duration alarm fires much earlier). */
 export const RUN_TIMEOUT = Duration.hours(24);
 
@@ -62,6 +63,7 @@ export class OktaFlowStack extends Stack {
       key,
       secret: this.credentials.secret,
       secretId: this.credentials.secretId,
+      ...(hasGlueTables(config.output) ? { glueDatabaseName: databaseNameOf(config.stack.name) } : {}),
     });
 
     this.runFlow = new RunFlowStateMachine(this, 'RunFlow', {

@@ -10,16 +10,20 @@
  * | list the bucket (so a missing key reads as 404)    |  ✓   |    ✓    |   ✓    |  ✓   |
  * | data read (Get <prefix>/*)                         |  ✓   |    ✓    |   ✓    |  ✓   |
  * | data write (Put/AbortMPU <prefix>/*)               |      |    ✓    |   ✓    |      |
- * | data delete (Delete <prefix>/*)                    |  ✓¹  |    ✓    |   ✓    |  ✓   |
+ * | data delete (Delete <prefix>/*)                    |  ✓¹  |         |   ✓    |  ✓   |
  * | KMS Decrypt + GenerateDataKey (SSE-KMS data key)   |  ✓   |    ✓    |   ✓    |  ✓   |
- * | secret read; write for refresh-token rotation      |      |    ✓    |        |      |
+ * | secret read; write for refresh-token rotation      |  ✓²  |    ✓    |        |      |
  * | events:PutEvents on the default bus                |  ✓   |         |   ✓    |  ✓   |
+ * | Glue Get/Create/UpdateTable in the lake's database |      |         |   ✓³  |      |
  *
  * ¹ PlanRun removes the files of a run that crashed without committing when it takes over its expired lease.
+ * ² PlanRun reads the org's user profile schemas (custom attributes are resolved at plan time).
+ * ³ CommitRun keeps the lake's tables and views current when runs bring new columns (not for CSV output).
  * No kms:Encrypt: SSE-KMS writes ask KMS for a data key (GenerateDataKey), reads and multipart uploads Decrypt.
  *
- * CREDENTIALS_SECRET_ARN is set on all four because the handlers share one environment schema; only extract may
- * read the secret (the others never build an Okta client).
+ * CREDENTIALS_SECRET_ARN is set on all four because the handlers share one environment schema; only plan (it reads
+ * the org's user profile schemas to resolve custom attributes) and extract may read the secret. Commit keeps the
+ * lake's Glue tables and views current when runs bring new columns (custom attributes, schema drift).
  */
 import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -39,6 +43,8 @@ export interface RunnerFunctionsProps {
   readonly key: kms.IKey;
   readonly secret: secretsmanager.ISecret;
   readonly secretId: string;
+  /** The lake's Glue database, when the output has Glue tables (not CSV, not client-side encrypted). */
+  readonly glueDatabaseName?: string;
 }
 
 export class RunnerFunctions extends Construct {
@@ -81,9 +87,12 @@ export class RunnerFunctions extends Construct {
       this.grantKey(f);
     }
     for (const f of [this.extract, this.commit]) this.grantDataWrite(f);
-    for (const f of [this.plan, this.extract, this.commit, this.fail]) this.grantDataDelete(f);
+    // Extract never deletes: stale parts of earlier attempts are removed at commit, a failed run's by FailRun.
+    for (const f of [this.plan, this.commit, this.fail]) this.grantDataDelete(f);
     for (const f of this.all) f.addEnvironment('CREDENTIALS_SECRET_ARN', props.secretId);
+    this.grantSecret(this.plan);
     this.grantSecret(this.extract);
+    if (props.glueDatabaseName !== undefined) this.grantGlue(this.commit, props.glueDatabaseName);
     for (const f of [this.plan, this.commit, this.fail]) this.grantEvents(f);
   }
 
@@ -201,6 +210,27 @@ export class RunnerFunctions extends Construct {
         actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
         resources: [secret.secretFullArn ?? `${secret.secretArn}-??????`],
       }),
+    );
+  }
+
+  /** GLUE_DATABASE: re-register the lake's tables and views of the database when a commit brings new columns. */
+  private grantGlue(f: OktaFlowFunction, databaseName: string): void {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName?: string) =>
+      Arn.format({ service: 'glue', resource, ...(resourceName ? { resourceName } : {}) }, stack);
+    const tables = arn('table', `${databaseName}/*`);
+    f.addEnvironment('GLUE_DATABASE', databaseName);
+    f.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'LakeTables',
+        actions: ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+        resources: [arn('catalog'), arn('database', databaseName), tables],
+      }),
+    );
+    acknowledgeWildcardResource(
+      f.role ?? f,
+      tables,
+      'Lake tables and views of one database (<object> parts, commits, history, current, deletes), named per object.',
     );
   }
 

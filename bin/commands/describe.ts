@@ -1,5 +1,20 @@
-/** `okta-flow describe <Object> [--json]`: an object's fields, types, filter operators and what pushes down to Okta. */
-import { getObjectDef, isQueryParameterField } from '../../lambdas/okta/catalog/index.js';
+/**
+ * `okta-flow describe <Object> [--json]`: an object's fields, types, filter operators and what pushes down to Okta.
+ * With org access (`--sandbox`, `--sandbox-url`, `--secret-file`), User also lists the org's custom attributes, read
+ * from every user type's profile schema exactly as a run resolves them at plan time.
+ */
+import { fetchUserTypeSchemas, resolveAttributes } from '../../lambdas/flow/runner/resolve-schema.js';
+import {
+  type CustomAttribute,
+  getObjectDef,
+  isQueryParameterField,
+  withResolvedAttributes,
+} from '../../lambdas/okta/catalog/index.js';
+import type { ObjectDef } from '../../lambdas/okta/catalog/types.js';
+import { createOktaClient } from '../../lambdas/okta/client.js';
+import type { OktaApi } from '../../lambdas/okta/types.js';
+import { checkOktaSourceFlags, type OktaSourceFlags, resolveOktaSource } from './okta-source.js';
+import { resolveConfig } from './run.js';
 import { formatTable } from './table.js';
 
 export interface DescribedField {
@@ -19,10 +34,52 @@ export interface DescribedObject {
   readonly cursorField: string | null;
   readonly sliceFields: readonly string[];
   readonly fields: DescribedField[];
+  /** With org access (User): the org's custom attributes, merged over user types. */
+  readonly customAttributes?: DescribedAttribute[];
+  /** With org access: what could not be read or merged cleanly. */
+  readonly notes?: string[];
+}
+
+export interface DescribedAttribute {
+  /** `profile.<name>`, as flows name it. */
+  readonly name: string;
+  readonly column: string;
+  /** Okta's schema type (`array<integer>` for arrays with an element type). */
+  readonly type: string;
+  /** The field type the column has (String, Long, Double, Boolean, List…). */
+  readonly fieldType: string;
+  readonly userTypes: readonly string[];
+  /** Set when user types declare different types. */
+  readonly conflict?: readonly { readonly userType: string; readonly type: string }[];
 }
 
 export function describeObject(name: string): DescribedObject {
+  return describeDef(getObjectDef(name));
+}
+
+/** The object as the org defines it: User with the custom attributes of every user type's schema. */
+export async function describeFromOrg(name: string, api: OktaApi): Promise<DescribedObject> {
   const def = getObjectDef(name);
+  if (def.name !== 'User') return describeDef(def);
+  const { schemas, notes } = await fetchUserTypeSchemas(api);
+  const attributes = resolveAttributes(schemas, null);
+  const resolved = withResolvedAttributes(def, attributes);
+  return { ...describeDef(resolved), customAttributes: attributes.map((a) => describeAttribute(resolved, a)), notes };
+}
+
+function describeAttribute(def: ObjectDef, a: CustomAttribute): DescribedAttribute {
+  const field = def.fields.find((f) => f.custom && f.column === a.column);
+  return {
+    name: `profile.${a.name}`,
+    column: a.column,
+    type: a.type === 'array' && a.items !== undefined ? `array<${a.items}>` : a.type,
+    fieldType: field?.items !== undefined ? `List<${field.items}>` : (field?.type ?? 'Struct'),
+    userTypes: a.userTypes,
+    ...(a.conflict !== undefined ? { conflict: a.conflict } : {}),
+  };
+}
+
+function describeDef(def: ObjectDef): DescribedObject {
   return {
     object: def.name,
     primaryKey: def.primaryKey,
@@ -56,5 +113,64 @@ export function describeText(described: DescribedObject): string {
       .join(' ') || 'residual only',
     f.sensitive ? 'sensitive' : '',
   ]);
-  return [...head, formatTable(['field', 'type', 'operators', 'push-down', ''], rows)].join('\n');
+  const lines = [...head, formatTable(['field', 'type', 'operators', 'push-down', ''], rows)];
+  if (described.customAttributes !== undefined) {
+    lines.push('', `Custom attributes of this org (${described.customAttributes.length}):`, '');
+    lines.push(
+      formatTable(
+        ['attribute', 'column', 'okta type', 'field type', 'user types', ''],
+        described.customAttributes.map((a) => [
+          a.name,
+          a.column,
+          a.type,
+          a.fieldType,
+          a.userTypes.join(', '),
+          a.conflict
+            ? `conflict: ${a.conflict.map((c) => `${c.userType} ${c.type}`).join(', ')}; text, not filterable`
+            : '',
+        ]),
+      ),
+    );
+  }
+  for (const note of described.notes ?? []) lines.push(`note: ${note}`);
+  return lines.join('\n');
+}
+
+export interface DescribeCommandOptions extends OktaSourceFlags {
+  readonly json?: boolean | undefined;
+  readonly config?: string | undefined;
+  readonly print?: (line: string) => void;
+}
+
+/**
+ * The command: the catalog alone, or with org access (any Okta source option) the org's own definition. The org is
+ * read through the same Okta source module as `run` (bin/commands/okta-source.ts).
+ */
+export async function describeCommand(object: string, options: DescribeCommandOptions): Promise<DescribedObject> {
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const orgAccess = options.sandbox === true || options.sandboxUrl !== undefined || options.secretFile !== undefined;
+  let described: DescribedObject;
+  if (!orgAccess) {
+    described = describeObject(object);
+  } else {
+    getObjectDef(object); // an unknown object fails before anything starts
+    checkOktaSourceFlags(options, { command: 'describe' });
+    const sandboxOnly = options.sandbox === true || options.sandboxUrl !== undefined;
+    const config =
+      options.config !== undefined || !sandboxOnly ? resolveConfig(options.config, false).config : undefined;
+    const source = await resolveOktaSource(options, { command: 'describe', config });
+    try {
+      const api = createOktaClient({
+        domain: source.domain,
+        allowLoopback: source.allowLoopback,
+        ...(source.customDomains ? { customDomains: source.customDomains } : {}),
+        credentials: source.credentials,
+      });
+      described = await describeFromOrg(object, api);
+    } finally {
+      await source.close();
+    }
+  }
+  print(options.json ? JSON.stringify(described, null, 2) : describeText(described));
+  return described;
 }

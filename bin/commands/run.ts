@@ -69,7 +69,7 @@ export async function runCommand(options: RunCommandOptions): Promise<RunCommand
   );
   for (const input of inputs) findFlow(config, input.flow);
   const kmsKey = options.kmsKey ?? process.env.OKTA_FLOW_KMS_KEY;
-  const out = parseOut(options.out ?? DEFAULT_OUT, kmsKey);
+  const out = parseOut(options.out ?? DEFAULT_OUT, kmsKey, config.output.prefix);
   const clientSideEncryption = clientSideEncryptionFor(config.output, kmsKey);
   // Option combinations are checked before anything starts (a sandbox, a progress bar).
   checkOktaSourceFlags(options, { command: 'run', sandboxInstance: options.sandboxInstance });

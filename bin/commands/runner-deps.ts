@@ -48,8 +48,11 @@ export class OutOptionError extends Error {
   override readonly name = 'OutOptionError';
 }
 
-/** `--out dir` or `--out s3://bucket/prefix` (SSE-KMS key from --kms-key or OKTA_FLOW_KMS_KEY). */
-export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
+/**
+ * `--out dir` or `--out s3://bucket/prefix` (SSE-KMS key from --kms-key or OKTA_FLOW_KMS_KEY). In a folder, data
+ * goes under `<dir>/<configPrefix>/` and state under `<dir>/<configPrefix>/_state/`, the layout of the bucket.
+ */
+export function parseOut(out: string, kmsKeyId: string | undefined, configPrefix = ''): ParsedOut {
   if (out.startsWith('s3://')) {
     const rest = out.slice('s3://'.length);
     const [bucket, ...parts] = rest.split('/');
@@ -72,7 +75,7 @@ export function parseOut(out: string, kmsKeyId: string | undefined): ParsedOut {
   const dir = resolve(out);
   return {
     target: { kind: 'local', rootDir: dir },
-    state: new LocalFileStateStore({ dir }),
+    state: new LocalFileStateStore({ dir: join(dir, ...configPrefix.split('/').filter((p) => p !== '')) }),
     where: dir,
     prefix: undefined,
     locate: (key) => join(dir, ...key.split('/')),

@@ -1,7 +1,8 @@
 /** Deterministic object keys of the output layout (DESIGN.md): re-running a run id overwrites, never duplicates. */
 import { OutputConfigError } from './errors.js';
 
-export const MANIFEST_NAME = '_manifest.json';
+/** Per-run manifest file of okta-flow versions before the commit log (lambdas/lake/commit-log.ts); never written. */
+export const LEGACY_MANIFEST_NAME = '_manifest.json';
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const DT = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -30,7 +31,3 @@ export function partKey(keyPrefix: string, partIndex: number, extension: string,
 
 /** Matches data part keys directly under a run prefix; used to find stale parts of an earlier attempt. */
 export const PART_NAME = /^part-([a-z0-9][a-z0-9-]*-)?\d{5,}\.[a-z.]+$/;
-
-export function manifestKey(keyPrefix: string): string {
-  return `${keyPrefix}/${MANIFEST_NAME}`;
-}

@@ -1,8 +1,9 @@
 /**
- * Commit protocol. A run's data parts are written first; `_manifest.json` is written LAST and lists exactly the
- * files of the committing attempt. Readers (Glue/Athena jobs, the CLI, the next run) treat a run prefix without a
- * manifest as not existing. Committing also deletes stale parts an earlier, longer attempt of the same run id left
- * behind, so the prefix holds exactly what the manifest lists (Athena reads every object under a partition).
+ * The manifest of a run's file set: exactly the files of the committing attempt (key, bytes, records, SHA-256), the
+ * schema, format and encryption. It is not an object of its own: the run's one commit record
+ * (lambdas/lake/commit-log.ts) carries it, and becomes visible last. Before that, `sealRunFiles` checks every listed
+ * file is in place and deletes stale parts an earlier, longer attempt of the same run id left behind, so the run's
+ * prefix holds exactly what the manifest lists (Athena reads every object under a location).
  */
 import { z } from 'zod';
 import type { ClientSideEncryption } from './client-side-encryption.js';
@@ -10,7 +11,8 @@ import { CONTEXT_KEY } from './client-side-encryption.js';
 import type { ColumnSpec } from './columns.js';
 import type { Compression, OutputFormat } from './encoders/types.js';
 import { OutputWriteError } from './errors.js';
-import { MANIFEST_NAME, manifestKey, PART_NAME } from './keys.js';
+import { LEGACY_MANIFEST_NAME, PART_NAME } from './keys.js';
+import { physicalTypeSchema } from './physical-type-schema.js';
 import { storeFor } from './sinks/store.js';
 import type { OutputTarget } from './sinks/types.js';
 import type { FileEntry } from './writer.js';
@@ -34,9 +36,7 @@ export const runManifestSchema = z.object({
   filter: z.unknown(),
   schema: z.object({
     version: z.string(),
-    columns: z.array(
-      z.object({ name: z.string(), type: z.enum(['string', 'int64', 'double', 'boolean', 'timestamp', 'json']) }),
-    ),
+    columns: z.array(z.object({ name: z.string(), type: physicalTypeSchema })),
   }),
   files: z.array(fileEntrySchema),
   totals: z.object({ records: z.number(), bytes: z.number(), files: z.number() }),
@@ -120,67 +120,27 @@ export function buildManifest(target: OutputTarget, input: RunManifestInput): Ru
 }
 
 /**
- * Commits a run: checks every listed file exists under keyPrefix, deletes stale parts not listed, then writes
- * `_manifest.json` (SSE-KMS like every other object). Returns the manifest key. Idempotent.
+ * Makes a run prefix hold exactly the manifest's files: checks each listed file exists under keyPrefix, then deletes
+ * part files not listed (and the `_manifest.json` of okta-flow versions that wrote one per run). Idempotent.
  */
-export async function writeManifest(target: OutputTarget, keyPrefix: string, manifest: RunManifest): Promise<string> {
+export async function sealRunFiles(target: OutputTarget, keyPrefix: string, manifest: RunManifest): Promise<void> {
   const store = storeFor(target);
-  const key = manifestKey(keyPrefix);
   const existing = new Set(await store.listKeys(`${keyPrefix}/`));
   const listed = new Set(manifest.files.map((f) => f.key));
   for (const file of manifest.files) {
     if (!file.key.startsWith(`${keyPrefix}/`)) {
-      throw new OutputWriteError(`Manifest file ${file.key} is outside the run prefix ${keyPrefix}/`, key);
+      throw new OutputWriteError(`Manifest file ${file.key} is outside the run prefix ${keyPrefix}/`, file.key);
     }
     if (!existing.has(file.key)) {
-      throw new OutputWriteError(`Cannot commit: ${file.key} is listed but missing from ${store.description}`, key);
+      throw new OutputWriteError(
+        `Cannot commit: ${file.key} is listed but missing from ${store.description}`,
+        file.key,
+      );
     }
   }
   const stale = [...existing].filter((k) => {
     const name = k.slice(keyPrefix.length + 1);
-    return !listed.has(k) && PART_NAME.test(name);
+    return !listed.has(k) && (PART_NAME.test(name) || name === LEGACY_MANIFEST_NAME);
   });
   if (stale.length > 0) await store.deleteKeys(stale);
-  await store.putObject(key, `${JSON.stringify(runManifestSchema.parse(manifest), null, 2)}\n`, 'application/json');
-  return key;
-}
-
-/** The run's manifest, or null when the run is not committed. Throws if the manifest is malformed. */
-export async function readManifest(target: OutputTarget, keyPrefix: string): Promise<RunManifest | null> {
-  const bytes = await storeFor(target).getObject(manifestKey(keyPrefix));
-  if (bytes === null) return null;
-  return runManifestSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8')));
-}
-
-export interface CommittedRun {
-  readonly dt: string;
-  readonly runId: string;
-  readonly keyPrefix: string;
-  readonly manifestKey: string;
-}
-
-/** Committed runs of one object (those with a manifest), oldest partition first. */
-export async function listCommittedRuns(target: OutputTarget, prefix: string, object: string): Promise<CommittedRun[]> {
-  const base = [prefix.replace(/^\/+|\/+$/g, ''), object].filter((s) => s !== '').join('/');
-  const keys = await storeFor(target).listKeys(`${base}/`);
-  const runs: CommittedRun[] = [];
-  const pattern = new RegExp(
-    `^${escapeRegExp(base)}/dt=(\\d{4}-\\d{2}-\\d{2})/run_id=([^/]+)/${escapeRegExp(MANIFEST_NAME)}$`,
-  );
-  for (const key of keys) {
-    const match = pattern.exec(key);
-    if (match?.[1] && match[2]) {
-      runs.push({
-        dt: match[1],
-        runId: match[2],
-        keyPrefix: key.slice(0, -MANIFEST_NAME.length - 1),
-        manifestKey: key,
-      });
-    }
-  }
-  return runs;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

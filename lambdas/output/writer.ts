@@ -15,7 +15,7 @@ import type { ParquetEncoderOptions } from './encoders/parquet.js';
 import type { Compression, FileEncoder, OutputFormat } from './encoders/types.js';
 import { OutputConfigError, OutputWriteError } from './errors.js';
 import { createEncoder, type FormatSettings, resolveFormat } from './formats.js';
-import { manifestKey, partKey } from './keys.js';
+import { partKey } from './keys.js';
 import { storeFor } from './sinks/store.js';
 import type { ObjectStore, ObjectUpload, OutputTarget } from './sinks/types.js';
 
@@ -102,17 +102,12 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
   const contentType = options.clientSideEncryption ? 'application/octet-stream' : settings.contentType;
   let nextIndex = options.startPartIndex ?? 0;
   partKey(options.keyPrefix, nextIndex, extension, options.partLabel); // validates index and label up front
-  const uncommitFirst = nextIndex === 0;
   let current: OpenFile | undefined;
   let state: 'open' | 'closed' | 'failed' = 'open';
   const completed: FileEntry[] = [];
   let queue: Promise<unknown> = Promise.resolve();
 
   const open = async (): Promise<OpenFile> => {
-    if (uncommitFirst && nextIndex === 0) {
-      // Re-running a committed run id: its old manifest would list files we are about to overwrite.
-      await store.deleteKeys([manifestKey(options.keyPrefix)]);
-    }
     const key = partKey(options.keyPrefix, nextIndex, extension, options.partLabel);
     nextIndex++;
     return openFile(store, key, contentType, settings, options);

@@ -2,7 +2,6 @@ import type { MutationContext } from './contract.js';
 import { errors, OrgRequestError, oktaError } from './errors.js';
 import type { LogParty, LogRequestInfo } from './logs.js';
 import type { OrgState } from './org-state.js';
-import { profileFieldType } from './schema.js';
 import { isoTimestamp as oktaTimestamp } from './timestamp.js';
 import type { UserRecord, UserStatus } from './users.js';
 
@@ -234,7 +233,7 @@ export function createAdmin(state: OrgState, context: MutationContext = {}): Org
 
   const validateProfile = (profile: Record<string, unknown>, u: number | undefined): void => {
     for (const [key, value] of Object.entries(profile)) {
-      const type = profileFieldType(key);
+      const type = state.userTypes.attributeType(key);
       if (type === undefined) fail(`Property name '${key}' is not defined in the user profile schema`);
       if (value === null) continue;
       const ok =

@@ -57,6 +57,8 @@ export interface SandboxOrg {
   logStats(): { generated: number; materialized: number };
   /** Ground truth for tests: every live record as the API serializes it in lists (DEPROVISIONED users included). */
   all(object: OrgObject): Iterable<Record<string, unknown>>;
+  /** User types and their profile schemas; tests change schemas here (schema drift). */
+  readonly userTypes: UserTypeStore;
 }
 
 /** Default sizes derived from the user count (all overridable through OrgOptions). */
@@ -146,6 +148,7 @@ export function createOrg(options: OrgOptions, clock: SandboxClock): SandboxOrg 
   return {
     match: createMatcher(state),
     admin,
+    userTypes,
     handleAdmin: (method, pathname, body) => handleAdminRequest(admin, method, pathname, body),
     injectLateLogEvent(input) {
       const nowMs = clock.now();

@@ -25,6 +25,8 @@ export const USER_STATUSES = [
 ] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 
+const AGENCIES = ['Acme Staffing', 'Globex Contractors', 'Initech Partners', 'Umbrella Talent'];
+
 /** Cumulative weights for users past the pinned ones (which cover every status in even the smallest org). */
 const STATUS_WEIGHTS: readonly [UserStatus, number][] = [
   ['ACTIVE', 0.7],
@@ -366,6 +368,20 @@ export class UserStore {
     if (variant >= 0.15) profile.clearanceLevel = variant < 0.3 ? null : rng.int(5);
     variant = rng.next();
     if (variant >= 0.15) profile.skills = variant < 0.3 ? null : SKILLS.filter(() => rng.chance(0.3));
+    // Attributes of one user type's schema (USER_TYPE_ATTRIBUTES): contractors and service accounts only.
+    const typeIndex = this.typeIndex(i);
+    if (typeIndex === 1) {
+      variant = rng.next();
+      if (variant >= 0.1) profile.contractorAgency = variant < 0.2 ? null : rng.pick(AGENCIES);
+      variant = rng.next();
+      if (variant >= 0.1) profile.accessTiers = variant < 0.2 ? null : [1, 2, 3, 4].filter(() => rng.chance(0.5));
+      profile.badgeNumber = `B-${10000 + i}`;
+    } else if (typeIndex === 2) {
+      profile.ownerTeam = rng.pick(DEPARTMENTS);
+      variant = rng.next();
+      if (variant >= 0.1) profile.rotationDays = variant < 0.2 ? null : 30 * (1 + rng.int(6));
+      profile.badgeNumber = 10000 + i;
+    }
 
     const credentials = federated ? FEDERATED_CREDENTIALS : neverActivated ? PENDING_CREDENTIALS : PASSWORD_CREDENTIALS;
 

@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { getObjectDef, resolveField } from '../../lambdas/okta/catalog/index.js';
 import type { FieldDef } from '../../lambdas/okta/catalog/types.js';
-import { glueStorageShape, nestedColumns } from '../../lib/glue-columns.js';
+import { glueStorageShape, glueTypeOf, nestedColumns } from '../../lib/glue-columns.js';
 import { databaseNameOf, tableFields, tableNameOf } from '../../lib/glue-tables.js';
+import { nestedFields } from '../unit/output/nested-fixtures.js';
 
 const user = getObjectDef('User');
 const field = (name: string): FieldDef => {
@@ -54,6 +55,51 @@ describe('glueStorageShape', () => {
     for (const format of ['parquet', 'csv'] as const) {
       for (const c of glueStorageShape(nested, format).columns) expect(c.type, `${format} ${c.name}`).toBe('string');
     }
+  });
+});
+
+describe('typed lists and structs', () => {
+  const byName = (format: 'parquet' | 'csv' | 'jsonl') =>
+    Object.fromEntries(glueStorageShape(nestedFields, format).columns.map((c) => [c.name, c.type]));
+
+  it('parquet: array<…> and struct<…> over member output names, nested to any depth', () => {
+    expect(byName('parquet')).toMatchObject({
+      object_class: 'array<string>',
+      counts: 'array<bigint>',
+      seen: 'array<timestamp>',
+      actor: 'struct<id:string,type:string,alternate_id:string,display_name:string,detail_entry:string>',
+      target: 'array<struct<id:string,type:string,display_name:string>>',
+      ip_chain:
+        'array<struct<ip:string,version:string,geographical_context:struct<city:string,postal_code:string,' +
+        'geolocation:struct<lat:double,lon:double>>>>',
+      tags: 'string',
+    });
+  });
+
+  it('jsonl: the same shapes over Okta’s keys, lowercased for the case-insensitive SerDe', () => {
+    const columns = Object.fromEntries(nestedColumns(nestedFields).map((c) => [c.name, c.type]));
+    expect(columns).toMatchObject({
+      objectclass: 'array<string>',
+      actor: 'struct<id:string,type:string,alternateid:string,displayname:string,detailentry:string>',
+      request:
+        'struct<ipchain:array<struct<ip:string,version:string,geographicalcontext:struct<city:string,' +
+        'postalcode:string,geolocation:struct<lat:double,lon:double>>>>>',
+    });
+  });
+
+  it('csv: every nested column is JSON text', () => {
+    const columns = byName('csv');
+    for (const name of ['object_class', 'counts', 'seen', 'actor', 'target', 'ip_chain', 'tags']) {
+      expect(columns[name], name).toBe('string');
+    }
+  });
+
+  it('the catalog group objectClass is array<string> in Parquet', () => {
+    const group = getObjectDef('Group');
+    const objectClass = resolveField(group, 'object_class');
+    expect(objectClass).toBeDefined();
+    expect(glueStorageShape(objectClass ? [objectClass] : [], 'parquet').columns[0]?.type).toBe('array<string>');
+    expect(glueTypeOf({ kind: 'list', element: 'timestamp' })).toBe('array<timestamp>');
   });
 });
 

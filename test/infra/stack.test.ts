@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseRunInput } from '../../lambdas/flow/events.js';
 import { laneEventSchema } from '../../lambdas/flow/runner/step-events.js';
+import { decodePrestoView } from '../../lambdas/lake/glue-definitions.js';
 import { getObjectDef } from '../../lambdas/okta/catalog/index.js';
 import {
   asArray,
@@ -259,7 +260,7 @@ describe('IAM statements', () => {
     ],
   ];
 
-  it("PlanRun: state, read data, delete a crashed run's files, key, run events; never the credentials", () => {
+  it("PlanRun: state, read data, delete a crashed run's files, key, credentials (it reads the user profile schemas), run events", () => {
     const statements = roleStatements(s.json, 'RunnerPlanRunRole');
     expect(summarize(statements)).toEqual([
       xray,
@@ -269,6 +270,8 @@ describe('IAM statements', () => {
       read(),
       key(),
       remove(),
+      secretRead(),
+      secretWrite(),
       events,
     ]);
   });
@@ -290,7 +293,7 @@ describe('IAM statements', () => {
     }
   });
 
-  it('ExtractStep: state, read + write data, key, credentials; no events', () => {
+  it('ExtractStep: state, read + write data (no deletes: stale parts go at commit), key, credentials; no events', () => {
     expect(summarize(roleStatements(s.json, 'RunnerExtractStepRole'))).toEqual([
       xray,
       logWrite('RunnerExtractStep'),
@@ -299,13 +302,23 @@ describe('IAM statements', () => {
       read(),
       key(),
       write(),
-      remove(),
       secretRead(),
       secretWrite(),
     ]);
   });
 
-  it('CommitRun: state (with deletes), read + write data, key, events; never the credentials', () => {
+  it('CommitRun: state (with deletes), read + write data, key, the lake tables, events; never the credentials', () => {
+    const glueArn = (resource: string) => ({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':glue:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, resource],
+      ],
+    });
+    const lakeTables = [
+      'LakeTables',
+      ['glue:GetTable', 'glue:CreateTable', 'glue:UpdateTable'],
+      [glueArn(':catalog'), glueArn(':database/oktaflow'), glueArn(':table/oktaflow/*')],
+    ];
     expect(summarize(roleStatements(s.json, 'RunnerCommitRunRole'))).toEqual([
       xray,
       logWrite('RunnerCommitRun'),
@@ -315,8 +328,11 @@ describe('IAM statements', () => {
       key(),
       write(),
       remove(),
+      lakeTables,
       events,
     ]);
+    expect(lambdaFunction('RunnerCommitRun').Environment.Variables.GLUE_DATABASE).toBe('oktaflow');
+    expect(lambdaFunction('RunnerFailRun').Environment.Variables.GLUE_DATABASE).toBeUndefined();
   });
 
   it('FailRun: state (with deletes), read and delete data, key, events; no data writes, never the credentials', () => {
@@ -544,27 +560,67 @@ describe('schedules', () => {
 });
 
 describe('Glue', () => {
-  it('a database and one table per object, partition projection on dt', () => {
+  const tables = () => resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
+  const named = (name: string) => tables().find((t) => t.Name === name);
+
+  it('a database; per object the parts, tombstone and commit tables and the three views', () => {
     s.template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: 'oktaflow' } });
-    const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
-    expect(tables.map((t) => t.Name)).toEqual(['users', 'groups', 'applications', 'devices', 'user_types']);
-    const user = tables[0];
-    expect(user.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
-    expect(user.Parameters).toMatchObject({
+    const perObject = (p: string, s1: string) => [
+      `_${p}_parts`,
+      `_${s1}_deletes_parts`,
+      `_${p}_commits`,
+      p,
+      `${s1}_deletes`,
+      `${p}_current`,
+    ];
+    expect(tables().map((t) => t.Name)).toEqual([
+      ...perObject('users', 'user'),
+      ...perObject('groups', 'group'),
+      ...perObject('applications', 'application'),
+      ...perObject('devices', 'device'),
+      ...perObject('user_types', 'user_type'),
+    ]);
+    const parts = named('_users_parts');
+    expect(parts.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(parts.Parameters).toMatchObject({
       'projection.enabled': 'true',
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
       'projection.dt.range': '2020-01-01,NOW',
       'storage.location.template': { 'Fn::Join': ['', ['s3://', { Ref: bucketId }, `/okta/User/dt=\${dt}/`]] },
     });
-    expect(user.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
+    expect(parts.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe(
       'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
     );
+    expect(named('_user_deletes_parts').StorageDescriptor.Location).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: bucketId }, '/okta/User_deletes/']],
+    });
+    const commits = named('_users_commits');
+    expect(commits.StorageDescriptor.Location).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: bucketId }, '/okta/_commits/User/']],
+    });
+    expect(commits.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(commits.StorageDescriptor.Columns.map((c: Json) => c.Name)).toContain('run_id');
+  });
+
+  it('views are Athena views whose SQL is the lake’s, with the columns Glue lists', () => {
+    for (const name of ['users', 'user_deletes', 'users_current']) {
+      const view = named(name);
+      expect(view.TableType).toBe('VIRTUAL_VIEW');
+      expect(view.Parameters).toEqual({ presto_view: 'true', comment: 'Presto View' });
+      const decoded = decodePrestoView(view.ViewOriginalText);
+      expect(decoded.schema).toBe('oktaflow');
+      expect(decoded.columns.map((c) => c.name)).toEqual(view.StorageDescriptor.Columns.map((c: Json) => c.Name));
+    }
+    const history = decodePrestoView(named('users').ViewOriginalText);
+    expect(history.originalSql).toContain('FROM "_users_parts" AS p');
+    expect(history.originalSql).toContain('JOIN "_users_commits" AS c');
+    expect(history.columns.slice(-4).map((c) => c.name)).toEqual(['dt', 'run_id', 'flow', 'committed_at']);
+    expect(decodePrestoView(named('users_current').ViewOriginalText).originalSql).toContain('FROM "user_deletes" AS d');
   });
 
   it('columns come from the catalog with Athena types; a flow field list narrows the table', () => {
-    const tables = resourcesOf(s.json, 'AWS::Glue::Table').map(([, t]) => t.Properties.TableInput);
-    const app = tables.find((t) => t.Name === 'applications');
+    const app = named('_applications_parts');
     expect(app.StorageDescriptor.Columns.map((c: Json) => `${c.Name}:${c.Type}`)).toEqual([
       'id:string',
       'name:string',
@@ -574,7 +630,7 @@ describe('Glue', () => {
       'created:timestamp',
       'last_updated:timestamp',
     ]);
-    const user = tables.find((t) => t.Name === 'users');
+    const user = named('_users_parts');
     const userDef = getObjectDef('User');
     expect(user.StorageDescriptor.Columns.length).toBeGreaterThan(20);
     expect(user.StorageDescriptor.Columns.every((c: Json) => userDef.fields.some((f) => f.column === c.Name))).toBe(

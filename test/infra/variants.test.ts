@@ -263,3 +263,26 @@ describe('the cdk-nag gate', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS/);
   });
 });
+
+describe('CSV output', () => {
+  let s: Synthesized;
+  beforeAll(() => {
+    const config = exampleConfigJson() as { output: Record<string, unknown> };
+    s = synthesize({ ...config, output: { ...config.output, format: 'csv', compression: 'none' } });
+  });
+
+  it('gets no Glue tables (Athena cannot read RFC 4180 CSV back exactly), says why, and CommitRun has no Glue grant', () => {
+    const warnings = s.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === 'aws:cdk:warning')
+      .map((m) => String(m.data));
+    expect(warnings.some((w) => w.includes('output.format is csv') && w.includes('okta-flow query'))).toBe(true);
+    s.template.resourceCountIs('AWS::Glue::Table', 0);
+    s.template.resourceCountIs('AWS::Glue::Database', 1);
+    const sids = roleStatements(s.json, 'RunnerCommitRunRole').map((st) => st.Sid);
+    expect(sids).toContain('WriteOutput');
+    expect(sids).not.toContain('LakeTables');
+    expect(s.nagErrors).toEqual([]);
+  });
+});

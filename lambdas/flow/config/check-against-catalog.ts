@@ -2,8 +2,9 @@
  * Config rules that need the Okta catalog: incremental flows need a cursor field, named fields and filter fields must
  * exist (with operators and values the field allows), a filterExpression must parse, slicing needs a slice field.
  *
- * Custom User profile attributes are discovered from the org's user schema at run time, so at synth time a User
- * field spelt `profile.<name>` that the built-in catalog does not know is accepted here and checked by the runner.
+ * Custom User profile attributes are discovered from the org's profile schemas at plan time (every user type's), so
+ * at synth time a User field spelt `profile.<name>` or `profile_<column>` that the built-in catalog does not know is
+ * accepted here; PlanRun checks it against the org before anything is written, naming the closest known ones.
  */
 
 import { getObjectDef, resolveField } from '../../okta/catalog/index.js';
@@ -56,7 +57,7 @@ function withCursor(): string {
 }
 
 function isCustomUserAttribute(def: ObjectDef, name: string): boolean {
-  return def.name === 'User' && /^profile\.[A-Za-z][\w-]*$/.test(name);
+  return def.name === 'User' && (/^profile\.[A-Za-z][\w-]*$/.test(name) || /^profile_[a-z0-9_]+$/.test(name));
 }
 
 function fieldProblems(flow: FlowConfig, def: ObjectDef, at: string): ConfigProblem[] {

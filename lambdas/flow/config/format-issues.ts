@@ -159,6 +159,25 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best?.candidate;
 }
 
+/**
+ * Up to `count` candidates nearest to `word` (case-insensitive edit distance, then containment), nearest first:
+ * for "did you mean" lists where one guess is not enough (`profile.githubHandel` → profile.githubHandle, …).
+ */
+export function closestNames(word: string, candidates: readonly string[], count = 3): string[] {
+  const w = word.toLowerCase();
+  const scored = [...new Set(candidates)].map((candidate) => {
+    const c = candidate.toLowerCase();
+    const distance = c === w ? 0 : editDistance(w, c);
+    const contains = c.length >= 4 && w.length >= 4 && (c.includes(w) || w.includes(c));
+    return { candidate, distance, near: distance <= Math.max(2, Math.floor(w.length / 3)) || contains };
+  });
+  return scored
+    .filter((s) => s.near)
+    .sort((a, b) => a.distance - b.distance || (a.candidate < b.candidate ? -1 : 1))
+    .slice(0, count)
+    .map((s) => s.candidate);
+}
+
 function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {

@@ -1,18 +1,23 @@
 /**
- * CommitRun, in this order (the commit protocol): check the lease → write each manifest LAST for its prefix
- * (tombstones first, then the data: a run exists for readers once its data manifest does) → advance the watermark
- * with a conditional put on the state version read at plan time → drop checkpoints → release the lease → emit Run
- * Completed. Every step is idempotent, so a retried commit after a crash at any point finishes the job; a commit
- * whose watermark put already landed (the crash came later) is recognised by `lastRun.runId`.
+ * CommitRun, in this order (the commit protocol): check the lease and that the flow state is still the one the run
+ * was planned on → finish the tombstones (snapshot diff) → seal each file set (every listed file present, stale parts
+ * of earlier attempts deleted) → merge the run's columns into the lake's and bring the catalog (Glue) up to date →
+ * write the ONE commit record (`<prefix>/_commits/<Object>/<runId>.json`): from here on the run exists for every
+ * reader → advance the watermark (conditional on the plan's state version) → drop checkpoints → release the lease →
+ * emit Run Completed. Every step is idempotent; a commit retried after a crash before the record redoes the work, and
+ * one retried after the record rolls the flow state forward from it.
  */
-import { buildManifest, writeManifest } from '../../output/manifest.js';
+import { type CommitRecord, commitKey, readCommit, writeCommit } from '../../lake/commit-log.js';
+import { type LakeColumnsDoc, lakeColumnsOf, recordLakeColumns } from '../../lake/lake-columns.js';
+import type { ColumnSpec } from '../../output/columns.js';
+import { buildManifest, type RunManifest, sealRunFiles } from '../../output/manifest.js';
 import { storeFor } from '../../output/sinks/store.js';
 import { createOutputWriter, type FileEntry } from '../../output/writer.js';
 import { readIds, snapshotIdsKey, snapshotRoot, snapshotTombstones, writeIds } from '../deletes/snapshot-diff.js';
 import { TOMBSTONE_COLUMNS, type Tombstone } from '../deletes/system-log-deletes.js';
 import { formatInstant, mergeWarnings, type RunCompletedDetail, type RunCounts } from '../events.js';
-import type { FlowState } from '../state/flow-state.js';
 import { checkpointRef, loadTaskFiles } from './checkpoint.js';
+import { applyCommittedState } from './committed-state.js';
 import { addCounts, sumCounts } from './counts.js';
 import { RunStateError } from './errors.js';
 import { flowFilter, requestForRun } from './flow-request.js';
@@ -32,101 +37,113 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   const { run, results } = input;
   const logger = deps.logger.child({ flow: run.flow, runId: run.runId, object: run.object });
   const lease = await holdLease(run, deps);
-  const request = requestForRun(deps.config, run);
+  const request = await requestForRun(deps.config, run, deps.state);
   const unfinished = results.filter((r) => !r.done).map((r) => r.task.taskId);
   if (unfinished.length > 0) {
     throw new RunStateError(`Run ${run.runId} cannot commit: tasks ${unfinished.join(', ')} are not finished`);
   }
-  let counts = sumCounts(results.map((r) => r.continuation.counts));
-  const stored = await deps.state.getFlowState(run.flow);
-  const alreadyCommitted = stored?.state.lastRun?.runId === run.runId;
-
-  const manifests: string[] = [];
-  const collect = async (kind: 'records' | 'deletes'): Promise<FileEntry[]> => {
-    const files: FileEntry[] = [];
-    for (const r of results.filter((x) => x.task.kind === kind)) {
-      files.push(...(await loadTaskFiles(deps.state, run, r.task, r.continuation)).files);
-    }
-    return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  };
-  const finishedAt = formatInstant(deps.clock());
   const output = deps.config.output;
-  const manifestFor = (object: string, columns: typeof request.columns, files: FileEntry[]) =>
-    buildManifest(deps.target, {
-      runId: run.runId,
-      flow: run.flow,
-      object,
-      window: run.window,
-      filter: flowFilter(request.flow),
-      schemaVersion: OUTPUT_SCHEMA_VERSION,
-      columns,
-      files,
-      startedAt: run.startedAt,
-      finishedAt,
-      format: output.format,
-      compression: output.compression,
-      ...(deps.clientSideEncryption ? { clientSideEncryption: deps.clientSideEncryption } : {}),
-    });
+  const prefix = output.prefix;
+  const key = commitKey(prefix, run.object, run.runId);
+  let counts = sumCounts(results.map((r) => r.continuation.counts));
+  let record = await readCommit(deps.target, prefix, run.object, run.runId);
 
-  if (!alreadyCommitted) {
-    deps.crash?.('commit:before-manifest', {});
-    if (run.deletesKeyPrefix !== null && results.some((r) => r.task.kind === 'deletes')) {
-      const files = await collect('deletes');
-      manifests.push(
-        await writeManifest(
-          deps.target,
-          run.deletesKeyPrefix,
-          manifestFor(`${run.object}_deletes`, [...TOMBSTONE_COLUMNS], files),
-        ),
+  if (record === null) {
+    const stored = await deps.state.getFlowState(run.flow);
+    if ((stored?.version ?? null) !== run.stateVersion) {
+      throw new RunStateError(
+        `Run ${run.runId} cannot commit: the state of flow "${run.flow}" changed since the run was planned ` +
+          '(another run committed in between). Nothing of this run is visible; start a new run.',
       );
     }
-    let snapshot: FlowState['snapshot'];
+    const collect = async (kind: 'records' | 'deletes'): Promise<FileEntry[]> => {
+      const files: FileEntry[] = [];
+      for (const r of results.filter((x) => x.task.kind === kind)) {
+        files.push(...(await loadTaskFiles(deps.state, run, r.task, r.continuation)).files);
+      }
+      return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    };
+    const finishedAt = formatInstant(deps.clock());
+    const manifestFor = (object: string, columns: readonly ColumnSpec[], files: FileEntry[]): RunManifest =>
+      buildManifest(deps.target, {
+        runId: run.runId,
+        flow: run.flow,
+        object,
+        window: run.window,
+        filter: flowFilter(request.flow),
+        schemaVersion: OUTPUT_SCHEMA_VERSION,
+        columns,
+        files,
+        startedAt: run.startedAt,
+        finishedAt,
+        format: output.format,
+        compression: output.compression,
+        ...(deps.clientSideEncryption ? { clientSideEncryption: deps.clientSideEncryption } : {}),
+      });
+
+    deps.crash?.('commit:before-manifest', {});
+    let deletes: RunManifest | null = null;
+    let snapshot: CommitRecord['state']['snapshot'] = null;
+    if (run.deletesKeyPrefix !== null && results.some((r) => r.task.kind === 'deletes')) {
+      deletes = manifestFor(`${run.object}_deletes`, TOMBSTONE_COLUMNS, await collect('deletes'));
+    }
     if (run.deletesKeyPrefix !== null && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff') {
       const diff = await commitSnapshotDiff(run, results, stored?.state.snapshot?.idsKey ?? null, deps);
       counts = addCounts(counts, { deletes: diff.tombstones.length, files: diff.files.length });
-      manifests.push(
-        await writeManifest(
-          deps.target,
-          run.deletesKeyPrefix,
-          manifestFor(`${run.object}_deletes`, [...TOMBSTONE_COLUMNS], diff.files),
-        ),
-      );
+      deletes = manifestFor(`${run.object}_deletes`, TOMBSTONE_COLUMNS, diff.files);
       snapshot = { runId: run.runId, committedAt: finishedAt, idsKey: diff.idsKey, count: diff.count };
     }
-    deps.crash?.('commit:between-manifests', {});
-    const files = await collect('records');
-    manifests.push(await writeManifest(deps.target, run.keyPrefix, manifestFor(run.object, request.columns, files)));
-    deps.crash?.('commit:after-manifest', {});
-
-    const previous = stored?.state ?? null;
-    const next: FlowState = {
-      ...(previous ?? {}),
-      schemaVersion: 1,
-      flow: run.flow,
-      watermark: run.advancesWatermarkTo ?? previous?.watermark ?? null,
-      lastRun: {
-        runId: run.runId,
-        mode: run.mode,
-        window: run.window,
-        committedAt: finishedAt,
-        records: counts.records,
-        manifestKeys: manifests,
-      },
-      ...(snapshot !== undefined ? { snapshot } : {}),
-    };
-    // Conditional on the version read at plan time: if anything else wrote the state since, we must not commit.
-    await deps.state.putFlowState(run.flow, next, run.stateVersion);
-    deps.crash?.('commit:after-watermark', {});
-    if (snapshot !== undefined) {
-      // The per-invocation id lists and the superseded snapshot are no longer needed (best effort).
-      const store = storeFor(deps.target);
-      const stale = await store.listKeys(`${snapshotRoot(deps.config.output.prefix, run.flow)}/${run.runId}/`);
-      const superseded = stored?.state.snapshot?.idsKey;
-      await store.deleteKeys([...stale, ...(superseded ? [superseded] : [])]).catch(() => undefined);
+    if (deletes !== null && run.deletesKeyPrefix !== null) {
+      await sealRunFiles(deps.target, run.deletesKeyPrefix, deletes);
     }
+    deps.crash?.('commit:between-manifests', {});
+    const records = manifestFor(run.object, request.columns, await collect('records'));
+    await sealRunFiles(deps.target, run.keyPrefix, records);
+
+    const columns = await recordLakeColumns(
+      deps.state,
+      run.object,
+      lakeColumnsOf(request.columns),
+      deletes === null ? [] : lakeColumnsOf(TOMBSTONE_COLUMNS),
+    );
+    await syncCatalog(run, columns, deps);
+
+    const csvNull = output.csvNull ?? '';
+    record = {
+      commit_version: 1,
+      run_id: run.runId,
+      flow: run.flow,
+      object: run.object,
+      dt: run.keyPrefix.match(/\/dt=(\d{4}-\d{2}-\d{2})\//)?.[1] ?? run.startedAt.slice(0, 10),
+      committed_at: finishedAt,
+      mode: run.mode,
+      trigger: run.trigger,
+      window_from: run.window.from ?? null,
+      window_to: run.window.to,
+      records: { manifest: records, columns: lakeColumnsOf(request.columns), csvNull },
+      deletes: deletes === null ? null : { manifest: deletes, columns: lakeColumnsOf(TOMBSTONE_COLUMNS), csvNull },
+      state: {
+        planVersion: run.stateVersion,
+        watermark: run.advancesWatermarkTo,
+        records: counts.records,
+        snapshot,
+      },
+    };
+    // THE commit point: one object, written last. Before it nothing of the run is visible; after it, all of it.
+    await writeCommit(deps.target, prefix, record);
+    deps.crash?.('commit:after-manifest', {});
   } else {
-    manifests.push(...(stored?.state.lastRun?.manifestKeys ?? []));
     logger.info('run was already committed; finishing its commit');
+  }
+
+  const { watermark } = await applyCommittedState(record, key, deps);
+  deps.crash?.('commit:after-watermark', {});
+  if (record.state.snapshot !== null) {
+    // The per-invocation id lists and superseded snapshots are no longer needed (best effort).
+    const store = storeFor(deps.target);
+    const root = snapshotRoot(prefix, run.flow);
+    const stale = (await store.listKeys(`${root}/`)).filter((k) => k !== record.state.snapshot?.idsKey);
+    await store.deleteKeys(stale).catch(() => undefined);
   }
 
   for (const r of results) await deps.state.deleteCheckpoint(checkpointRef(run, r.task)).catch(() => undefined);
@@ -141,9 +158,6 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
 
   const endedMs = deps.clock();
   const durationMs = Math.max(0, endedMs - Date.parse(run.startedAt));
-  const after = alreadyCommitted
-    ? (stored?.state.watermark ?? null)
-    : (run.advancesWatermarkTo ?? stored?.state.watermark ?? null);
   const detail: RunCompletedDetail = {
     version: '1',
     flow: run.flow,
@@ -157,8 +171,8 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
     durationMs,
     counts,
     countsByObject: { [run.object]: counts } as Partial<Record<RunPlan['object'], RunCounts>>,
-    manifests,
-    watermark: after,
+    manifests: [key],
+    watermark,
     ...runWarnings(results),
   };
   deps.metrics.add(run.flow, 'durationMs', durationMs);
@@ -178,9 +192,26 @@ function runWarnings(results: CommitInput['results']): Pick<RunCompletedDetail, 
 }
 
 /**
+ * Brings the catalog's tables and views up to the lake's columns. Glue is derived metadata: a failure is logged and
+ * repaired by the next commit (every sync writes the whole union), never a reason to throw away a finished run.
+ */
+async function syncCatalog(run: RunPlan, columns: LakeColumnsDoc, deps: RunnerDeps): Promise<void> {
+  if (deps.lakeCatalog === undefined) return;
+  try {
+    await deps.lakeCatalog.sync({ object: run.object, format: deps.config.output.format, columns });
+  } catch (error) {
+    deps.logger
+      .child({ flow: run.flow, runId: run.runId, object: run.object })
+      .warn('could not update the Glue tables; the next commit retries', {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+  }
+}
+
+/**
  * Snapshot diff at commit: this run's ids (from the invocations' id lists) against the previous snapshot's; the
  * tombstones go to the run's deletes prefix, the sorted id list to where the next diff will find it (the state
- * points to it only once the watermark put lands).
+ * points to it only once the run commits).
  */
 async function commitSnapshotDiff(
   run: RunPlan,

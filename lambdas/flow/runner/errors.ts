@@ -16,3 +16,19 @@ export class RunStepError extends Error {
     this.step = step;
   }
 }
+
+/**
+ * A flow names a field or filters on one that the object (with the org's custom attributes, resolved at plan time)
+ * does not have. Raised before anything is written; names the field and the closest known ones.
+ */
+export class FlowFieldError extends Error {
+  override readonly name = 'FlowFieldError';
+  readonly field: string;
+  readonly suggestions: readonly string[];
+
+  constructor(message: string, field: string, suggestions: readonly string[], options?: { cause?: unknown }) {
+    super(message, options);
+    this.field = field;
+    this.suggestions = suggestions;
+  }
+}

@@ -1,14 +1,16 @@
 /**
- * FailRun: a run that cannot finish leaves no trace readers could mistake for data. Its files are deleted (a
- * manifest a crashed commit may have written first, then the parts), its checkpoints dropped, the lease released so
- * the next run need not wait, the watermark left untouched (the next run re-reads the window), and Run Failed is
- * emitted. A run whose watermark put already landed did commit: it is left alone and reported as committed.
+ * FailRun: a run that cannot finish leaves no trace readers could mistake for data. Its files are deleted (they were
+ * never visible: no commit record lists them), its checkpoints dropped, the lease released so the next run need not
+ * wait, the watermark left untouched (the next run re-reads the window), and Run Failed is emitted. A run whose
+ * commit record exists did commit (the failure came after the commit point): its flow state is rolled forward, it is
+ * left alone and reported as committed.
  */
-import { manifestKey } from '../../output/keys.js';
+import { commitKey, readCommit } from '../../lake/commit-log.js';
 import { storeFor } from '../../output/sinks/store.js';
 import type { OutputTarget } from '../../output/sinks/types.js';
 import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail, type RunWarning } from '../events.js';
 import { checkpointRef } from './checkpoint.js';
+import { applyCommittedState } from './committed-state.js';
 import { dedupeRoot } from './task-keys.js';
 import type { RunnerDeps, RunPlan, RunTask } from './types.js';
 
@@ -37,9 +39,18 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
   deps.metrics.add(flowName, 'failures', 1);
 
   if (run !== undefined) {
+    const prefix = deps.config.output.prefix;
+    const record = await readCommit(deps.target, prefix, run.object, run.runId);
     const stored = await deps.state.getFlowState(run.flow);
-    if (stored?.state.lastRun?.runId === run.runId) {
+    if (record !== null || stored?.state.lastRun?.runId === run.runId) {
       logger.warn('run had already committed before the failure; leaving it', { error: input.error.message });
+      if (record !== null) {
+        await applyCommittedState(record, commitKey(prefix, run.object, run.runId), deps).catch((error: unknown) =>
+          logger.warn('could not roll the flow state forward; the next run does', {
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      }
       await releaseIfOurs(run, deps);
       deps.metrics.flush();
       return { status: 'committed', detail: null };
@@ -84,12 +95,11 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
   return { status: 'failed', detail };
 }
 
-/** Makes a run's files invisible (manifest first), then removes its parts. */
+/** Removes the files of a run that has no commit record (the caller checks): nobody could see them anyway. */
 export async function discardRunFiles(target: OutputTarget, prefixes: readonly (string | null)[]): Promise<void> {
   const store = storeFor(target);
   for (const prefix of prefixes) {
     if (prefix === null) continue;
-    await store.deleteKeys([manifestKey(prefix)]);
     await store.deleteKeys(await store.listKeys(`${prefix}/`));
   }
 }

@@ -8,9 +8,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
+import { GlueLakeCatalog } from '../../lake/glue-catalog.js';
+import { FIRST_PARTITION_DAY } from '../../lake/glue-definitions.js';
 import { credentialsFromStore } from '../../okta/auth/from-secret.js';
 import { RelayObserver } from '../../okta/auth/relay-observer.js';
 import { SecretsManagerSecretStore } from '../../okta/auth/secret-stores.js';
@@ -37,6 +40,8 @@ const envSchema = z.object({
   KMS_KEY_ARN: z.string().min(1),
   CREDENTIALS_SECRET_ARN: z.string().min(1),
   EVENT_BUS_NAME: z.string().optional(),
+  /** CommitRun: the lake's Glue database, when the output has Glue tables. */
+  GLUE_DATABASE: z.string().optional(),
 });
 export type LambdaEnv = z.infer<typeof envSchema>;
 
@@ -81,6 +86,7 @@ export interface LambdaRuntime {
   /** What the cached credentials report, relayed to the step that uses them. */
   readonly credentialEvents: RelayObserver;
   readonly secrets: SecretsManagerClient;
+  readonly glue: GlueClient;
   /** From output.encryption.clientSide: the KMS keyring every file is envelope-encrypted with, or undefined. */
   readonly clientSideEncryption: ClientSideEncryption | undefined;
   /** Tests only: the Okta origin to call instead of https://<okta.domain> (a sandbox on loopback). */
@@ -93,6 +99,7 @@ export interface LambdaRuntimeOverrides {
   readonly s3?: S3Client;
   readonly eventBridge?: EventBridgeClient;
   readonly secrets?: SecretsManagerClient;
+  readonly glue?: GlueClient;
   /** An http://127.0.0.1:<port> origin: the sandbox instead of the configured org. */
   readonly oktaOrigin?: string;
 }
@@ -118,6 +125,7 @@ export function createLambdaRuntime(rawEnv: NodeJS.ProcessEnv, overrides: Lambda
       ),
     eventBridge: overrides.eventBridge ?? tracer.captureAWSv3Client(new EventBridgeClient({})),
     secrets: overrides.secrets ?? tracer.captureAWSv3Client(new SecretsManagerClient({})),
+    glue: overrides.glue ?? tracer.captureAWSv3Client(new GlueClient({})),
     credentials: null,
     credentialEvents: new RelayObserver(),
     clientSideEncryption: clientSideEncryptionFor(config.output, env.KMS_KEY_ARN),
@@ -180,6 +188,17 @@ export function runnerDepsFor(rt: LambdaRuntime): RunnerDeps {
     logger: powertoolsRunLogger(logger),
     metrics: powertoolsRunMetrics(metrics),
     ...(rt.clientSideEncryption ? { clientSideEncryption: rt.clientSideEncryption } : {}),
+    ...(env.GLUE_DATABASE !== undefined
+      ? {
+          lakeCatalog: new GlueLakeCatalog({
+            client: rt.glue,
+            config,
+            databaseName: env.GLUE_DATABASE,
+            bucketName: env.OUTPUT_BUCKET,
+            firstDay: FIRST_PARTITION_DAY,
+          }),
+        }
+      : {}),
   };
 }
 

@@ -1,16 +1,24 @@
 /**
- * PlanRun: take the flow's lease, read its state, fix the window, cut the work into tasks (slices + deletes) and
- * emit Run Started. The lease is taken FIRST, so a second run of the flow fails fast here, naming the holder.
+ * PlanRun: take the flow's lease, read its state, resolve the org's custom attributes (User flows: every user type's
+ * profile schema, stored in the state store and referenced by the plan), check the flow's fields and filter against
+ * them, fix the window, cut the work into tasks (slices + deletes) and emit Run Started. The lease is taken FIRST, so
+ * a second run of the flow fails fast here, naming the holder. A flow naming an attribute the org does not have
+ * fails here, before any file is written.
  */
+import { commitKey, readCommit } from '../../lake/commit-log.js';
+import { getObjectDef } from '../../okta/catalog/index.js';
 import { windowColumn } from '../../okta/extract/bounds.js';
 import { planSlices } from '../../okta/extract/slices.js';
 import type { Slice } from '../../okta/extract/types.js';
 import { runKeyPrefix } from '../../output/keys.js';
+import { findFlow } from '../config/find-flow.js';
 import { formatInstant } from '../events.js';
 import { planWindow, type WindowTrigger } from '../plan-window.js';
 import type { LeaseHolder } from '../state/flow-state.js';
+import { applyCommittedState } from './committed-state.js';
 import { discardRunFiles } from './fail-run.js';
-import { flowRequest } from './flow-request.js';
+import { checkFlowAgainst } from './flow-request.js';
+import { resolvedDef, resolveUserSchema, type SchemaRef } from './resolve-schema.js';
 import { newRunId } from './run-id.js';
 import { dedupeRoot } from './task-keys.js';
 import type { PlannedRun, RunnerDeps, RunPlan, RunTask } from './types.js';
@@ -30,7 +38,9 @@ export interface RunTrigger extends WindowTrigger {
 }
 
 export async function planRun(flowName: string, trigger: RunTrigger, deps: RunnerDeps): Promise<PlannedRun> {
-  const { flow, def } = flowRequest(deps.config, flowName);
+  // Only the flow and its object here: custom attributes are known once the org's schemas are read.
+  const flow = findFlow(deps.config, flowName);
+  const catalogDef = getObjectDef(flow.object);
   const now = deps.clock();
   const runId = trigger.runId ?? newRunId(now, deps.randomId);
   const logger = deps.logger.child({ flow: flow.name, runId, object: flow.object });
@@ -39,17 +49,35 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
   const lease = await deps.state.acquireLease(flow.name, runId, ttl, now, trigger.holder);
   deps.crash?.('plan:after-lease', {});
   try {
-    const stored = await deps.state.getFlowState(flow.name);
     if (previous !== null && !previous.released && previous.runId !== runId) {
-      // We took over an expired lease: its run crashed. If it never advanced the watermark, a manifest it may have
-      // written is not committed output (this run re-reads its window), so it is removed before anything else.
-      if (stored?.state.lastRun?.runId !== previous.runId) {
-        const prefixes = crashedRunPrefixes(deps.config.output.prefix, flow.object, previous.runId);
+      // We took over an expired lease: its run crashed. If it wrote its commit record it did commit (the crash came
+      // after the commit point): its flow state is rolled forward. Otherwise its files were never visible and are
+      // removed (this run re-reads its window).
+      const prefix = deps.config.output.prefix;
+      const crashed = await readCommit(deps.target, prefix, flow.object, previous.runId);
+      if (crashed !== null) {
+        logger.warn('previous run crashed after committing; finishing its commit', { crashedRunId: previous.runId });
+        await applyCommittedState(crashed, commitKey(prefix, flow.object, previous.runId), deps);
+      } else if ((await deps.state.getFlowState(flow.name))?.state.lastRun?.runId !== previous.runId) {
+        const prefixes = crashedRunPrefixes(prefix, flow.object, previous.runId);
         logger.warn('previous run crashed without committing; removing its files', { crashedRunId: previous.runId });
         if (prefixes !== null) await discardRunFiles(deps.target, prefixes);
       }
       // Its exactly-once key lists (task-keys.ts) are bookkeeping only, committed or not.
       await discardRunFiles(deps.target, [dedupeRoot(deps.config.output.prefix, flow.name, previous.runId)]);
+    }
+    const stored = await deps.state.getFlowState(flow.name);
+    let schema: SchemaRef | null = null;
+    let def = catalogDef;
+    if (flow.object === 'User') {
+      const api = await deps.createOktaApi({}, { concurrentTasks: 1 });
+      const resolution = await resolveUserSchema(api, deps.state);
+      for (const note of resolution.resolved.notes) logger.warn(`custom attributes: ${note}`);
+      schema = resolution.ref;
+      def = resolvedDef(catalogDef, resolution.resolved);
+      checkFlowAgainst(def, flow, resolution.resolved.notes);
+    } else {
+      checkFlowAgainst(def, flow);
     }
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);
@@ -72,6 +100,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       keyPrefix: runKeyPrefix({ prefix, object: flow.object, dt, runId }),
       deletesKeyPrefix: deletes ? runKeyPrefix({ prefix, object: `${flow.object}_deletes`, dt, runId }) : null,
       stateVersion: stored?.version ?? null,
+      schema,
     };
     const slices = sliceRun(draft, flow.slicing, def);
     const tasks: RunTask[] = slices.map((slice, i) => ({

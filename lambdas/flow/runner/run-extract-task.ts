@@ -90,7 +90,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     concurrentTasks: run.concurrency,
     ...(Number.isFinite(sleepBudgetMs) ? { sleepBudgetMs: Math.max(0, sleepBudgetMs) } : {}),
   });
-  const request = requestForRun(deps.config, run);
+  const request = await requestForRun(deps.config, run, deps.state);
   const output = deps.config.output;
   const startPartIndex = input.continuation?.nextPartIndex ?? 0;
   const writer = createOutputWriter({

@@ -33,6 +33,10 @@ export const runPlanSchema: z.ZodType<RunPlan> = z.object({
   keyPrefix: z.string().min(1),
   deletesKeyPrefix: z.string().nullable(),
   stateVersion: z.string().nullable(),
+  schema: z
+    .object({ key: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) })
+    .nullable()
+    .default(null),
   concurrency: z.number().int().min(1).max(40),
 });
 

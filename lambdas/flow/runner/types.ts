@@ -4,6 +4,7 @@
  * travels between Step Functions states is plain JSON and small (file lists stay in the state store checkpoint).
  */
 
+import type { LakeCatalog } from '../../lake/lake-catalog.js';
 import type { OktaObjectName } from '../../okta/catalog/types.js';
 import type { Continuation, Slice } from '../../okta/extract/types.js';
 import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
@@ -35,6 +36,11 @@ export interface RunPlan {
   readonly deletesKeyPrefix: string | null;
   /** Version of the flow state read at plan time: the watermark put at commit is conditional on it. */
   readonly stateVersion: string | null;
+  /**
+   * The org's custom attributes as resolved at plan time (User flows): stored in the state store, referenced here by
+   * key and SHA-256 so every step reads the same resolution. Null for objects without custom attributes.
+   */
+  readonly schema: { readonly key: string; readonly sha256: string } | null;
   /**
    * Tasks of this run that may extract at once (the state machine's Map reads it as its MaxConcurrency). Each task
    * builds its own Okta client, so each gets 1/concurrency of the flow's rate-limit share and in-flight cap: together
@@ -145,4 +151,6 @@ export interface RunnerDeps {
   /** Test hook: throw here to simulate a crash. */
   readonly crash?: (point: CrashPoint, info: { taskId?: string }) => void;
   readonly onProgress?: (update: ProgressUpdate) => void;
+  /** Where the lake's tables and views are registered (Glue in the stack); kept current at each commit. */
+  readonly lakeCatalog?: LakeCatalog;
 }

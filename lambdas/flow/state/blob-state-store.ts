@@ -4,7 +4,7 @@
  * deleting it, so the protocol needs only conditional writes, which S3 supports everywhere.
  */
 import { z } from 'zod';
-import { ConflictError, LeaseHeldError, LeaseLostError, StateCorruptError } from './errors.js';
+import { ConflictError, InvalidStateKeyError, LeaseHeldError, LeaseLostError, StateCorruptError } from './errors.js';
 import {
   type Checkpoint,
   type CheckpointRef,
@@ -15,7 +15,7 @@ import {
   leaseHolderSchema,
   type RunDocumentRef,
 } from './flow-state.js';
-import { checkpointKey, flowStateKey, leaseKey, runDocumentKey } from './state-keys.js';
+import { checkpointKey, flowStateKey, isDocumentKey, leaseKey, runDocumentKey } from './state-keys.js';
 import type { StateStore } from './state-store.js';
 import { type VersionedBlob, type VersionedBlobStore, WriteConditionFailed } from './versioned-blob-store.js';
 
@@ -173,6 +173,14 @@ export class BlobStateStore implements StateStore {
     await this.blobs.delete(checkpointKey(ref));
   }
 
+  async getDocument(key: string): Promise<{ body: string; version: string } | null> {
+    return this.blobs.get(documentKey(key));
+  }
+
+  async putDocument(key: string, body: string, expectedVersion: string | null): Promise<string> {
+    return this.conditionalPut(documentKey(key), body, expectedVersion, `State document ${key}`);
+  }
+
   async putRunDocument(ref: RunDocumentRef, document: Checkpoint): Promise<void> {
     const key = runDocumentKey(ref);
     const body = JSON.stringify(document);
@@ -214,6 +222,11 @@ export class BlobStateStore implements StateStore {
     if (lease.released) return `run ${lease.runId} released it`;
     return `run ${lease.runId} holds it since ${lease.acquiredAt} until ${lease.expiresAt}`;
   }
+}
+
+function documentKey(key: string): string {
+  if (!isDocumentKey(key)) throw new InvalidStateKeyError('Document key', key);
+  return key;
 }
 
 function withHolder(holder: LeaseHolder | undefined): { holder?: LeaseHolder } {

@@ -27,7 +27,14 @@ export {
 } from './local-file-state-store.js';
 export { MemoryBlobStore, MemoryStateStore } from './memory-state-store.js';
 export { S3BlobStore, S3StateStore, type S3StateStoreOptions } from './s3-state-store.js';
-export { checkpointKey, flowStateKey, leaseKey, runDocumentKey } from './state-keys.js';
+export {
+  checkpointKey,
+  flowStateKey,
+  lakeColumnsKey,
+  leaseKey,
+  resolvedSchemaKey,
+  runDocumentKey,
+} from './state-keys.js';
 export type { StateStore } from './state-store.js';
 export {
   type VersionedBlob,

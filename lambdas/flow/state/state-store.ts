@@ -30,6 +30,13 @@ export interface StateStore {
   getCheckpoint(ref: CheckpointRef): Promise<{ checkpoint: Checkpoint; version: string } | null>;
   deleteCheckpoint(ref: CheckpointRef): Promise<void>;
 
+  /**
+   * Small JSON documents okta-flow keeps for itself, at keys from state-keys.ts (`resolvedSchemaKey`,
+   * `lakeColumnsKey`): the body as written and its version, or null. The caller validates the content.
+   */
+  getDocument(key: string): Promise<{ body: string; version: string } | null>;
+  /** Writes a document if it is still at `expectedVersion` (null: only if absent); ConflictError otherwise. */
+  putDocument(key: string, body: string, expectedVersion: string | null): Promise<string>;
   /** Writes (or overwrites) a run document; the state machine's payloads carry its name, never its content. */
   putRunDocument(ref: RunDocumentRef, document: Checkpoint): Promise<void>;
   getRunDocument(ref: RunDocumentRef): Promise<Checkpoint | null>;

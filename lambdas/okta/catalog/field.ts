@@ -2,7 +2,7 @@
  * Small builders so each object file reads like a table: one line per field, with its operators and the Okta
  * parameters (`search`, `filter`) that can evaluate each of them.
  */
-import type { AppFlowDataType, FieldDef, FilterOperator, ObjectDef, PushDownTarget } from './types.js';
+import type { AppFlowDataType, FieldDef, FilterOperator, MemberDef, ObjectDef, PushDownTarget } from './types.js';
 
 /** Operator sets by data type (AppFlow's defaults, plus IN/BETWEEN where they make sense). */
 export const STRING_OPS: readonly FilterOperator[] = ['EQUAL_TO', 'NOT_EQUAL_TO', 'CONTAINS', 'IN'];
@@ -79,13 +79,34 @@ export interface FieldSpec {
   readonly custom?: boolean;
   /** List fields: the element type, when known. */
   readonly items?: AppFlowDataType;
+  /** Struct fields (or List fields of Struct items): the declared members, written as a typed struct. */
+  readonly members?: readonly MemberDef[];
+}
+
+/** Checks a declared shape: element types only on Lists, members only on Structs or Lists of Structs, unique names. */
+export function checkShape(
+  where: string,
+  shape: { type: AppFlowDataType; items?: AppFlowDataType | undefined; members?: readonly MemberDef[] | undefined },
+): void {
+  if (shape.items !== undefined && shape.type !== 'List') {
+    throw new Error(`catalog bug: ${where} has an element type but is a ${shape.type}, not a List`);
+  }
+  if (shape.members === undefined) return;
+  if (shape.type !== 'Struct' && !(shape.type === 'List' && shape.items === 'Struct')) {
+    throw new Error(`catalog bug: ${where} declares members but is not a Struct or a List of Struct`);
+  }
+  if (shape.members.length === 0) throw new Error(`catalog bug: ${where} declares an empty member list`);
+  const seen = new Set<string>();
+  for (const member of shape.members) {
+    if (seen.has(member.column)) throw new Error(`catalog bug: ${where} declares member ${member.column} twice`);
+    seen.add(member.column);
+    checkShape(`${where}.${member.column}`, member);
+  }
 }
 
 /** Builds a FieldDef; the dotted Okta path is always an alias (unless it equals the column). */
 export function field(spec: FieldSpec): FieldDef {
-  if (spec.items !== undefined && spec.type !== 'List') {
-    throw new Error(`catalog bug: ${spec.column} has an element type but is a ${spec.type}, not a List`);
-  }
+  checkShape(spec.column, spec);
   const operators = spec.operators ?? operatorsFor(spec.type);
   const aliases = [spec.path, ...(spec.aliases ?? [])].filter((a, i, all) => a !== spec.column && all.indexOf(a) === i);
   return {
@@ -98,6 +119,7 @@ export function field(spec: FieldSpec): FieldDef {
     aliases,
     sensitive: spec.sensitive ?? false,
     ...(spec.items !== undefined ? { items: spec.items } : {}),
+    ...(spec.members !== undefined ? { members: spec.members } : {}),
     custom: spec.custom ?? false,
     description: spec.description,
   };

@@ -9,7 +9,16 @@ import { userDef } from './user.js';
 import { userTypeDef } from './user-type.js';
 import { getValue } from './values.js';
 
-export { customAttributes, snakeCase, UserSchemaError, withCustomUserAttributes } from './custom-attributes.js';
+export {
+  type CustomAttribute,
+  customAttributes,
+  mergeUserSchemas,
+  snakeCase,
+  UserSchemaError,
+  type UserTypeSchema,
+  withCustomUserAttributes,
+  withResolvedAttributes,
+} from './custom-attributes.js';
 export { getValue, readPath } from './values.js';
 export { applicationDef, deviceDef, groupDef, userDef, userTypeDef };
 

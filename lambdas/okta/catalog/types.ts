@@ -63,9 +63,25 @@ export interface FieldDef {
    * `array` attribute: its `items.type`). Output writes such a field as a typed list; without it, as JSON text.
    */
   readonly items?: AppFlowDataType | undefined;
+  /**
+   * Declared members of a Struct field, or of each element of a List field whose `items` is Struct. With them the
+   * field is written as a typed struct (Parquet group, Glue `struct<…>`); without them, as JSON text.
+   */
+  readonly members?: readonly MemberDef[] | undefined;
   /** Discovered from the user schema (custom profile attribute) rather than built in. */
   readonly custom: boolean;
   readonly description: string;
+}
+
+/** One member of a declared struct shape (see `FieldDef.members`); members nest the same way fields do. */
+export interface MemberDef {
+  /** Output name inside the struct (snake_case, unique within the struct), e.g. `display_name`. */
+  readonly column: string;
+  /** The key in Okta's JSON object, e.g. `displayName`. */
+  readonly key: string;
+  readonly type: AppFlowDataType;
+  readonly items?: AppFlowDataType | undefined;
+  readonly members?: readonly MemberDef[] | undefined;
 }
 
 export interface ObjectDef {

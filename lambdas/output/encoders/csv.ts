@@ -1,10 +1,11 @@
 /**
  * RFC 4180 CSV: UTF-8, CRLF line ends, header row in catalog column order, fields quoted when they contain a
- * quote, comma, CR or LF. Nested values are JSON text; timestamps ISO-8601 UTC with milliseconds.
+ * quote, comma, CR or LF. Nested values (JSON columns, typed lists and structs) are JSON text in Okta's shape;
+ * timestamps ISO-8601 UTC with milliseconds.
  * Null vs empty string: null is written as `nullValue` (default: nothing, unquoted) and an empty string as `""`,
  * so the two stay distinguishable for readers that care (with the default, most CSV readers see both as empty).
  */
-import { type ColumnSpec, formatTimestamp, rawValueAt, toCell } from '../columns.js';
+import { type ColumnSpec, cellToJson, formatTimestamp, isScalar, rawValueAt, toCell } from '../columns.js';
 import type { FileEncoder } from './types.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -17,6 +18,7 @@ export function csvCell(column: ColumnSpec, raw: unknown, nullValue: string): st
   const cell = toCell(column, raw);
   if (cell === null) return nullValue;
   if (column.type === 'timestamp' && typeof cell === 'number') return quoteCsvField(formatTimestamp(cell));
+  if (!isScalar(column.type)) return quoteCsvField(cellToJson(column.type, cell));
   return quoteCsvField(String(cell));
 }
 

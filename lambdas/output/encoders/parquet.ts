@@ -11,7 +11,7 @@ import * as zlib from 'node:zlib';
 import type { SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { OktaRecord } from '../../okta/types.js';
-import { type Cell, type ColumnSpec, type PhysicalType, rawValueAt, toCell } from '../columns.js';
+import { type Cell, type ColumnSpec, type PhysicalType, rawValueAt, type ScalarType, toCell } from '../columns.js';
 import { OutputConfigError } from '../errors.js';
 import type { Compression, FileEncoder } from './types.js';
 
@@ -50,10 +50,32 @@ function compressors(compression: Compression): Record<string, (input: Uint8Arra
 
 export function parquetSchema(columns: readonly ColumnSpec[]): SchemaElement[] {
   const root: SchemaElement = { name: 'root', num_children: columns.length };
-  return [root, ...columns.map((c) => columnElement(c.name, c.type))];
+  return [root, ...columns.flatMap((c) => schemaElements(c.name, c.type))];
 }
 
-function columnElement(name: string, type: PhysicalType): SchemaElement {
+/**
+ * Schema elements of one column, depth first. Lists use the standard three-level LIST layout
+ * (`<name> (LIST) → repeated group list → element`) that Athena/Hive, Spark, DuckDB and Arrow all read as arrays;
+ * structs are plain groups. Every level is OPTIONAL, so null lists, null elements and null members all survive.
+ */
+function schemaElements(name: string, type: PhysicalType): SchemaElement[] {
+  if (typeof type !== 'string') {
+    if (type.kind === 'list') {
+      return [
+        { name, repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST', logical_type: { type: 'LIST' } },
+        { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+        ...schemaElements('element', type.element),
+      ];
+    }
+    return [
+      { name, repetition_type: 'OPTIONAL', num_children: type.fields.length },
+      ...type.fields.flatMap((f) => schemaElements(f.name, f.type)),
+    ];
+  }
+  return [scalarElement(name, type)];
+}
+
+function scalarElement(name: string, type: ScalarType): SchemaElement {
   const base = { name, repetition_type: 'OPTIONAL' as const };
   switch (type) {
     case 'string':
@@ -95,6 +117,8 @@ class DrainingWriter extends ByteWriter {
 function cellBytes(cell: Cell): number {
   if (cell === null) return 1;
   if (typeof cell === 'string') return cell.length + 4;
+  if (Array.isArray(cell)) return cell.reduce((n: number, c: Cell) => n + cellBytes(c), 8);
+  if (typeof cell === 'object') return Object.values(cell).reduce((n: number, c: Cell) => n + cellBytes(c), 8);
   return 8;
 }
 

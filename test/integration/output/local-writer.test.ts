@@ -7,6 +7,7 @@ import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/cl
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listCommits, readCommit } from '../../../lambdas/lake/commit-log.js';
 import type { OktaRecord } from '../../../lambdas/okta/types.js';
 import {
   buildManifest,
@@ -15,12 +16,10 @@ import {
   createOutputWriter,
   decryptFile,
   type LocalTarget,
-  listCommittedRuns,
-  readManifest,
   runKeyPrefix,
-  writeManifest,
 } from '../../../lambdas/output/index.js';
 import { fixtureUsers, manyUsers, ONE_MB_STRING, userFields } from '../../unit/output/fixtures.js';
+import { commitManifest } from './commit-helper.js';
 
 const columns = columnsFromFields(userFields);
 let root: string;
@@ -165,11 +164,11 @@ describe('local sink', () => {
       format: 'parquet',
       compression: 'snappy',
     });
-    await writeManifest(target, keyPrefix, manifest);
-    const stored = await readManifest(target, keyPrefix);
+    await commitManifest(target, keyPrefix, manifest, columns);
+    const stored = (await readCommit(target, 'okta', 'User', 'resume'))?.records.manifest;
     expect(stored?.totals).toMatchObject({ records: 15, files: 2 });
     expect(stored?.encryption).toEqual({ serverSide: { type: 'none' }, clientSide: null });
-    expect((await listCommittedRuns(target, 'okta', 'User')).map((r) => r.runId)).toEqual(['resume']);
+    expect((await listCommits(target, 'okta', 'User')).map((r) => r.run_id)).toEqual(['resume']);
     const rows = await duckRows(join(root, keyPrefix, 'part-*.parquet'));
     expect(rows).toHaveLength(15);
   });

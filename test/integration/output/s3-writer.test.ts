@@ -2,19 +2,19 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commitKey, listCommits, readCommit } from '../../../lambdas/lake/commit-log.js';
 import type { OktaRecord } from '../../../lambdas/okta/types.js';
 import {
   buildManifest,
   columnsFromFields,
   createOutputWriter,
-  listCommittedRuns,
   OutputWriteError,
-  readManifest,
   runKeyPrefix,
   type S3Target,
-  writeManifest,
+  sealRunFiles,
 } from '../../../lambdas/output/index.js';
 import { manyUsers, userFields } from '../../unit/output/fixtures.js';
+import { commitManifest } from './commit-helper.js';
 import { permanentError, type S3Harness, SSE_HEADERS, startS3, transientError } from './s3-harness.js';
 
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -195,7 +195,7 @@ describe('S3 sink on s3rver', () => {
     expect(await listKeys(keyPrefix)).toEqual([]);
   });
 
-  it('commits with the manifest last; a re-run of the same run id overwrites and drops stale parts', async () => {
+  it('commits with the one commit record last; a re-run of the same run id overwrites and drops stale parts', async () => {
     const keyPrefix = prefixFor('rerun');
     const startedAt = '2025-01-02T00:00:00.000Z';
     const commit = async (count: number) => {
@@ -216,30 +216,26 @@ describe('S3 sink on s3rver', () => {
         format: 'parquet',
         compression: 'snappy',
       });
-      return writeManifest(target, keyPrefix, manifest);
+      return commitManifest(target, keyPrefix, manifest, columns);
     };
 
     await commit(100); // 4 parts
     expect((await listKeys(keyPrefix)).filter((k) => k.includes('part-'))).toHaveLength(4);
     s3.requests.length = 0;
-    const manifestKey = await commit(50); // 2 parts
-    expect(manifestKey).toBe(`${keyPrefix}/_manifest.json`);
+    const recordKey = await commit(50); // 2 parts
+    expect(recordKey).toBe(commitKey('okta', 'User', 'rerun'));
 
     const writes = s3.requests.filter((r) =>
       ['PutObjectCommand', 'CreateMultipartUploadCommand', 'DeleteObjectsCommand'].includes(r.command),
     );
-    // Un-commit first (the old manifest goes before any part is overwritten), manifest last.
-    expect(writes[0]?.command).toBe('DeleteObjectsCommand');
+    // Parts first, then the stale parts of the longer attempt go, then the commit record, last and SSE-KMS.
+    expect(writes.at(-2)?.command).toBe('DeleteObjectsCommand');
     expect(writes.at(-1)?.command).toBe('PutObjectCommand');
-    expect(writes.at(-1)?.path).toMatch(/_manifest\.json$/);
+    expect(writes.at(-1)?.path).toContain('/okta/_commits/User/rerun.json');
     expect(writes.at(-1)?.headers['x-amz-server-side-encryption-aws-kms-key-id']).toBe(KMS_KEY);
 
-    expect(await listKeys(keyPrefix)).toEqual([
-      `${keyPrefix}/_manifest.json`,
-      `${keyPrefix}/part-00000.parquet`,
-      `${keyPrefix}/part-00001.parquet`,
-    ]);
-    const manifest = await readManifest(target, keyPrefix);
+    expect(await listKeys(keyPrefix)).toEqual([`${keyPrefix}/part-00000.parquet`, `${keyPrefix}/part-00001.parquet`]);
+    const manifest = (await readCommit(target, 'okta', 'User', 'rerun'))?.records.manifest;
     expect(manifest?.files.map((f) => f.records)).toEqual([30, 20]);
     expect(manifest?.totals).toEqual({
       records: 50,
@@ -259,21 +255,16 @@ describe('S3 sink on s3rver', () => {
     }
   });
 
-  it('lists only runs that have a manifest', async () => {
+  it('lists only runs that have a commit record', async () => {
     const uncommitted = createOutputWriter({ target, keyPrefix: prefixFor('no-manifest'), format: 'jsonl', columns });
     await uncommitted.write(manyUsers(3));
     await uncommitted.close();
-    const runs = await listCommittedRuns(target, 'okta', 'User');
-    const ids = runs.map((r) => r.runId);
+    const runs = await listCommits(target, 'okta', 'User');
+    const ids = runs.map((r) => r.run_id);
     expect(ids).toContain('rerun');
     expect(ids).not.toContain('no-manifest');
-    expect(runs.find((r) => r.runId === 'rerun')).toEqual({
-      dt: '2025-01-02',
-      runId: 'rerun',
-      keyPrefix: prefixFor('rerun'),
-      manifestKey: `${prefixFor('rerun')}/_manifest.json`,
-    });
-    expect(await readManifest(target, prefixFor('no-manifest'))).toBeNull();
+    expect(runs.find((r) => r.run_id === 'rerun')).toMatchObject({ dt: '2025-01-02', run_id: 'rerun', object: 'User' });
+    expect(await readCommit(target, 'okta', 'User', 'no-manifest')).toBeNull();
   });
 
   it('refuses to commit a manifest that lists a missing file', async () => {
@@ -292,7 +283,7 @@ describe('S3 sink on s3rver', () => {
       format: 'parquet',
       compression: 'snappy',
     });
-    await expect(writeManifest(target, keyPrefix, manifest)).rejects.toThrow(/listed but missing/);
+    await expect(sealRunFiles(target, keyPrefix, manifest)).rejects.toThrow(/listed but missing/);
     expect(await listKeys(keyPrefix)).toEqual([]);
   });
 });

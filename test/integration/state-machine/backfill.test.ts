@@ -6,7 +6,7 @@
  * committed exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCommittedRuns, readManifest } from '../../../lambdas/output/manifest.js';
+import { listCommits } from '../../../lambdas/lake/commit-log.js';
 import { type Sandbox, startSandbox } from '../../../sandbox/index.js';
 import { exampleConfigJson } from '../../infra/synthesize.js';
 import { type S3Harness, startS3 } from '../output/s3-harness.js';
@@ -77,9 +77,8 @@ describe('a 1,067-task backfill through the synthesized state machine', () => {
     expect(execution.output.counts.records).toBe(expected.size);
 
     const target = { kind: 's3' as const, client: s3.client, bucket: s3.bucket, sseKms: { kmsKeyId: stack.keyArn } };
-    const [committed] = await listCommittedRuns(target, 'okta', 'User');
-    const manifest = await readManifest(target, committed?.keyPrefix ?? '');
-    expect(manifest?.totals.records).toBe(expected.size);
+    const [committed] = await listCommits(target, 'okta', 'User');
+    expect(committed?.records.manifest.totals.records).toBe(expected.size);
     // The run's task list and per-task results are dropped once committed.
     const state = stack.functions.get('CommitRun')?.deps.state;
     expect(

@@ -3,10 +3,18 @@
  * rendered), executed by aws-local-stepfunctions, every Task state wired to the real handler of the function its
  * Resource names, each built from that function's synthesized environment (its own clients, as a separate Lambda
  * container would have). S3 is s3rver; EventBridge and Secrets Manager are aws-sdk-client-mock (they have no local
- * server); Okta is the sandbox. Every SDK command a function sends is recorded (for the IAM-per-handler check), and
+ * server), Glue a stateful aws-sdk-client-mock holding the tables the stack registers; Okta is the sandbox. Every SDK command a function sends is recorded (for the IAM-per-handler check), and
  * every state's input and output is measured against Step Functions' 256 KiB payload limit.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  CreateTableCommand,
+  EntityNotFoundException,
+  GetTableCommand,
+  GlueClient,
+  type TableInput,
+  UpdateTableCommand,
+} from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   GetSecretValueCommand,
@@ -22,6 +30,10 @@ import { createCommitRunHandler } from '../../../lambdas/handlers/commit-run.js'
 import { createExtractStepHandler } from '../../../lambdas/handlers/extract-step.js';
 import { createFailRunHandler } from '../../../lambdas/handlers/fail-run.js';
 import { createPlanRunHandler } from '../../../lambdas/handlers/plan-run.js';
+import { configuredColumns } from '../../../lambdas/lake/configured-columns.js';
+import { toTableInput } from '../../../lambdas/lake/glue-catalog.js';
+import { FIRST_PARTITION_DAY, glueDefinitions, hasGlueTables } from '../../../lambdas/lake/glue-definitions.js';
+import { getObjectDef } from '../../../lambdas/okta/catalog/index.js';
 import type { Sandbox } from '../../../sandbox/index.js';
 import { type Json, type Synthesized, synthesize } from '../../infra/synthesize.js';
 import type { S3Harness } from '../output/s3-harness.js';
@@ -33,7 +45,7 @@ export const ACCOUNT = '123456789012';
 
 /** One SDK call a function made: the IAM action it needs is derived from `command` (iam-actions.ts). */
 export interface RecordedCall {
-  readonly service: 's3' | 'events' | 'secretsmanager';
+  readonly service: 's3' | 'events' | 'secretsmanager' | 'glue';
   readonly command: string;
   readonly input: Readonly<Record<string, unknown>>;
 }
@@ -62,6 +74,8 @@ export interface LocalStack {
   /** CloudFormation tokens → the local values used everywhere here. */
   readonly render: (value: unknown) => unknown;
   readonly published: { step: StepName; detailType: string; detail: Json }[];
+  /** The Glue tables (by name) as the stack registered them and CommitRun keeps them. */
+  readonly glueTables: Map<string, TableInput>;
 }
 
 export interface LocalStackOptions {
@@ -90,6 +104,27 @@ export async function localStack(options: LocalStackOptions): Promise<LocalStack
 
   const published: LocalStack['published'] = [];
   const functions = new Map<StepName, DeployedFunction>();
+  // What CloudFormation registers at deploy (lib/glue-tables.ts uses the same definitions).
+  const glueTables = new Map<string, TableInput>();
+  const config = synth.config;
+  if (hasGlueTables(config.output) && config.output.format !== 'csv') {
+    for (const object of new Set(config.flows.map((f) => f.object))) {
+      const def = getObjectDef(object);
+      const definitions = glueDefinitions({
+        databaseName: stack.glue.databaseName,
+        bucketName: options.s3.bucket,
+        prefix: config.output.prefix,
+        def,
+        format: config.output.format,
+        firstDay: FIRST_PARTITION_DAY,
+        records: configuredColumns(
+          def,
+          config.flows.filter((f) => f.object === object),
+        ),
+      });
+      for (const d of definitions) glueTables.set(d.name, toTableInput(d));
+    }
+  }
   for (const fn of stack.functions.all) {
     const logicalId = stack.getLogicalId(fn.node.defaultChild as never);
     const roleLogicalId = stack.getLogicalId(fn.role?.node.defaultChild as never);
@@ -132,19 +167,39 @@ export async function localStack(options: LocalStackOptions): Promise<LocalStack
     // Refresh-token rotation (a compare-and-swap of AWSCURRENT): answered, so the calls can be recorded.
     secretsMock.on(PutSecretValueCommand).resolves({ ARN: secretArn, VersionId: 'v2' });
     secretsMock.on(UpdateSecretVersionStageCommand).resolves({ ARN: secretArn });
+    const glue = new GlueClient({ region: REGION });
+    const glueMock = mockClient(glue);
+    glueMock.on(GetTableCommand).callsFake((input: { Name: string }) => {
+      const table = glueTables.get(input.Name);
+      if (table === undefined) throw new EntityNotFoundException({ message: `${input.Name} not found`, $metadata: {} });
+      return { Table: structuredClone(table) };
+    });
+    const putTable = (input: { TableInput: TableInput }) => {
+      glueTables.set(String(input.TableInput.Name), structuredClone(input.TableInput));
+      return {};
+    };
+    glueMock.on(CreateTableCommand).callsFake(putTable);
+    glueMock.on(UpdateTableCommand).callsFake(putTable);
     const runtime = createLambdaRuntime(env, {
       s3,
       eventBridge,
       secrets,
+      glue,
       oktaOrigin: options.sandbox.baseUrl,
     });
     const base = runnerDepsFor(runtime);
     const deps: RunnerDeps = { ...base, clock: options.clock ?? (() => options.sandbox.clock.now()) };
     const fnRecord: DeployedFunction = { logicalId, roleLogicalId, step, env, calls, runtime, deps };
-    Object.defineProperty(fnRecord, 'mockedCalls', { value: [events, secretsMock] });
+    Object.defineProperty(fnRecord, 'mockedCalls', {
+      value: [
+        ['events', events],
+        ['secretsmanager', secretsMock],
+        ['glue', glueMock],
+      ],
+    });
     functions.set(step, fnRecord);
   }
-  return { synth, definition, functions, secretArn, keyArn, stateMachineArn, render, published };
+  return { synth, definition, functions, secretArn, keyArn, stateMachineArn, render, published, glueTables };
 }
 
 function stepOf(constructId: string): StepName {
@@ -155,13 +210,15 @@ function stepOf(constructId: string): StepName {
 
 /** Every SDK call of a function, including those answered by aws-sdk-client-mock. */
 export function callsOf(fn: DeployedFunction): RecordedCall[] {
-  const mocks = (fn as DeployedFunction & { mockedCalls: { calls(): { args: unknown[] }[] }[] }).mockedCalls;
+  const mocks = (
+    fn as DeployedFunction & { mockedCalls: [RecordedCall['service'], { calls(): { args: unknown[] }[] }][] }
+  ).mockedCalls;
   const mocked: RecordedCall[] = [];
-  for (const [i, mock] of mocks.entries()) {
+  for (const [service, mock] of mocks) {
     for (const call of mock.calls()) {
       const command = call.args[0] as { constructor: { name: string }; input: Record<string, unknown> };
       mocked.push({
-        service: i === 0 ? 'events' : 'secretsmanager',
+        service,
         command: command.constructor.name.replace(/Command$/, ''),
         input: command.input,
       });

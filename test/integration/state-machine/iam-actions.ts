@@ -10,6 +10,8 @@
  * - SSE-KMS: a write needs kms:GenerateDataKey, a read kms:Decrypt, a multipart upload both.
  * - EventBridge PutEvents → events:PutEvents on the bus; Secrets Manager GetSecretValue, PutSecretValue,
  *   UpdateSecretVersionStage → the same-named action on the secret.
+ * - Glue GetTable, CreateTable, UpdateTable → the same-named action on the catalog, the database and the table
+ *   (Glue authorizes a table call against all three).
  */
 import type { Json } from '../../infra/synthesize.js';
 import type { RecordedCall } from './harness.js';
@@ -28,6 +30,8 @@ export interface Arns {
   readonly keyArn: string;
   readonly secretArn: string;
   readonly eventBusArn: string;
+  /** `arn:aws:glue:<region>:<account>` (the catalog's ARN; database and table ARNs extend it). */
+  readonly glueArn?: string;
 }
 
 const S3_OBJECT_ACTIONS: Record<string, string> = {
@@ -93,6 +97,18 @@ export function permissionsFor(call: RecordedCall, arns: Arns): Permission[] {
       context: {},
       because,
     }));
+  }
+  if (call.service === 'glue') {
+    if (!['GetTable', 'CreateTable', 'UpdateTable'].includes(call.command) || arns.glueArn === undefined) {
+      throw new Error(`no IAM mapping for ${because}`);
+    }
+    const database = String(call.input.DatabaseName);
+    const table = String(call.command === 'GetTable' ? call.input.Name : (call.input.TableInput as Json)?.Name);
+    return [
+      `${arns.glueArn}:catalog`,
+      `${arns.glueArn}:database/${database}`,
+      `${arns.glueArn}:table/${database}/${table}`,
+    ].map((resource) => ({ action: `glue:${call.command}`, resource, context: {}, because: `${because} ${table}` }));
   }
   if (!['GetSecretValue', 'PutSecretValue', 'UpdateSecretVersionStage'].includes(call.command)) {
     throw new Error(`no IAM mapping for ${because}`);

@@ -5,7 +5,7 @@
  * under Step Functions' 256 KiB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCommittedRuns, readManifest } from '../../../lambdas/output/manifest.js';
+import { listCommits } from '../../../lambdas/lake/commit-log.js';
 import { type Sandbox, startSandbox } from '../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS } from '../../../sandbox/org/index.js';
 import { exampleConfigJson } from '../../infra/synthesize.js';
@@ -47,11 +47,10 @@ describe('RunFlow, executed from the synthesized definition', () => {
       expect(execution.status, flow.name).toBe('SUCCEEDED');
       expect(execution.output.flow).toBe(flow.name);
       expect(largest(execution), flow.name).toBeLessThan(PAYLOAD_LIMIT_BYTES / 16);
-      const runs = await listCommittedRuns(target(), 'okta', flow.object);
-      const committed = runs.find((r) => r.runId === execution.output.runId);
+      const runs = await listCommits(target(), 'okta', flow.object);
+      const committed = runs.find((r) => r.run_id === execution.output.runId);
       expect(committed, flow.name).toBeDefined();
-      const manifest = await readManifest(target(), committed?.keyPrefix ?? '');
-      expect(manifest?.totals.records, flow.name).toBe(execution.output.counts.records);
+      expect(committed?.records.manifest.totals.records, flow.name).toBe(execution.output.counts.records);
     }
     const kinds = stack.published.map((p) => `${p.step}:${p.detailType}`);
     expect(kinds.filter((k) => k === 'PlanRun:Run Started')).toHaveLength(stack.synth.config.flows.length);
@@ -72,8 +71,8 @@ describe('RunFlow, executed from the synthesized definition', () => {
       expect(failed?.step).toBe('FailRun');
       expect(failed?.detail).toMatchObject({ flow: 'groups-daily', runId: started?.detail.runId });
       expect(failed?.detail.error.message).toContain('403');
-      const runs = await listCommittedRuns(target(), 'okta', 'Group');
-      expect(runs.map((r) => r.runId)).not.toContain(started?.detail.runId);
+      const runs = await listCommits(target(), 'okta', 'Group');
+      expect(runs.map((r) => r.run_id)).not.toContain(started?.detail.runId);
       const lease = await stack.functions.get('FailRun')?.deps.state.getLease('groups-daily');
       expect(lease).toMatchObject({ runId: started?.detail.runId, released: true });
       expect(lease?.holder).toEqual({ kind: 'stepfunctions', executionArn: execution.executionArn });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { columnsFromFields } from '../../../lambdas/output/columns.js';
 import { createCsvEncoder } from '../../../lambdas/output/encoders/csv.js';
 import { fixtureUsers, ONE_MB_STRING, userFields } from './fixtures.js';
+import { nestedFields, nestedRecords } from './nested-fixtures.js';
 
 const columns = columnsFromFields(userFields);
 
@@ -57,5 +58,26 @@ describe('CSV encoder', () => {
   it('writes a header even for an empty file', () => {
     const encoder = createCsvEncoder(columns);
     expect(Buffer.concat(encoder.finish()).toString()).toBe(`${columns.map((c) => c.name).join(',')}\r\n`);
+  });
+});
+
+describe('CSV encoder, nested columns', () => {
+  it('writes typed lists and structs as one JSON text field each, in Okta shape', () => {
+    const nested = columnsFromFields(nestedFields);
+    const encoder = createCsvEncoder(nested);
+    const text = Buffer.concat([...encoder.encode(nestedRecords()), ...encoder.finish()]).toString('utf8');
+    const rows: string[][] = parse(text);
+    expect(rows).toHaveLength(4);
+    const first = Object.fromEntries(nested.map((c, i) => [c.name, rows[1]?.[i]]));
+    expect(JSON.parse(first.object_class ?? '')).toEqual(['okta:user_group', 'okta:windows_security_principal']);
+    expect(first.counts).toBe('[9007199254740993,2]');
+    expect(JSON.parse(first.target ?? '')).toEqual([
+      { id: '0oa1', type: 'AppInstance', displayName: 'Slack' },
+      { id: '00g1', type: 'UserGroup' },
+    ]);
+    expect(JSON.parse(first.ip_chain ?? '')[0].geographicalContext.geolocation).toEqual({ lat: 47.3769, lon: 8.5417 });
+    const third = Object.fromEntries(nested.map((c, i) => [c.name, rows[3]?.[i]]));
+    expect(third.actor).toBe('');
+    expect(rows[2]?.[nested.findIndex((c) => c.name === 'target')]).toBe('[]');
   });
 });

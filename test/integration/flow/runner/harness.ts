@@ -12,8 +12,9 @@ import { runExtractTask } from '../../../../lambdas/flow/runner/run-extract-task
 import { SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
 import type { ExtractStepResult, RunnerDeps, TaskContinuation } from '../../../../lambdas/flow/runner/types.js';
 import { MemoryStateStore } from '../../../../lambdas/flow/state/memory-state-store.js';
+import { listCommits } from '../../../../lambdas/lake/commit-log.js';
 import type { OktaRecord } from '../../../../lambdas/okta/types.js';
-import { listCommittedRuns, type RunManifest, readManifest } from '../../../../lambdas/output/manifest.js';
+import type { RunManifest } from '../../../../lambdas/output/manifest.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS } from '../../../../sandbox/org/index.js';
 
@@ -69,22 +70,26 @@ export function harness(sandbox: Sandbox, config: Config): Harness {
   };
 }
 
-/** Every committed run of an object (runs with a manifest), with the records of its files. */
+/**
+ * Every committed run of an object (runs with a commit record), with the records of its files; `<Object>_deletes`
+ * gives the tombstone file sets of the object's commits.
+ */
 export async function committedRuns(
   dir: string,
   object: string,
 ): Promise<{ runId: string; manifest: RunManifest; records: OktaRecord[] }[]> {
   const target = { kind: 'local' as const, rootDir: dir };
+  const deletes = object.endsWith('_deletes');
   const out = [];
-  for (const run of await listCommittedRuns(target, 'okta', object)) {
-    const manifest = await readManifest(target, run.keyPrefix);
-    if (manifest === null) continue;
+  for (const commit of await listCommits(target, 'okta', object.replace(/_deletes$/, ''))) {
+    const manifest = deletes ? commit.deletes?.manifest : commit.records.manifest;
+    if (manifest === undefined) continue;
     const records: OktaRecord[] = [];
     for (const file of manifest.files) {
       const text = readFileSync(join(dir, file.key), 'utf8');
       for (const line of text.split('\n')) if (line.trim() !== '') records.push(JSON.parse(line) as OktaRecord);
     }
-    out.push({ runId: run.runId, manifest, records });
+    out.push({ runId: commit.run_id, manifest, records });
   }
   return out.sort((a, b) => (a.runId < b.runId ? -1 : 1));
 }

@@ -15,7 +15,9 @@ import {
   LeaseLostError,
   LocalFileBlobStore,
   LocalFileStateStore,
+  lakeColumnsKey,
   MemoryStateStore,
+  resolvedSchemaKey,
   S3BlobStore,
   S3StateStore,
   StateCorruptError,
@@ -247,6 +249,24 @@ describe.each(implementations)('%s', (_name, make) => {
       expect(await store.getCheckpoint({ ...ref, slice: 'User.slice-02' })).toBeNull();
       await store.deleteCheckpoint(ref);
       expect(await store.getCheckpoint(ref)).toBeNull();
+    });
+  });
+
+  describe('documents', () => {
+    it('round-trip at the keys state-keys builds, with compare-and-swap writes; other keys are refused', async () => {
+      const { store } = make();
+      const key = lakeColumnsKey('User');
+      expect(await store.getDocument(key)).toBeNull();
+      const v1 = await store.putDocument(key, '{"v":1}', null);
+      await expect(store.putDocument(key, '{"v":2}', null)).rejects.toBeInstanceOf(ConflictError);
+      const v2 = await store.putDocument(key, '{"v":2}', v1);
+      await expect(store.putDocument(key, '{"v":3}', v1)).rejects.toBeInstanceOf(ConflictError);
+      expect(await store.getDocument(key)).toEqual({ body: '{"v":2}', version: v2 });
+      const schema = resolvedSchemaKey('User', 'a'.repeat(64));
+      await store.putDocument(schema, '{}', null);
+      expect((await store.getDocument(schema))?.body).toBe('{}');
+      await expect(store.putDocument('flows/x/state.json', '{}', null)).rejects.toBeInstanceOf(InvalidStateKeyError);
+      expect(() => resolvedSchemaKey('User', 'not-a-hash')).toThrow(InvalidStateKeyError);
     });
   });
 

@@ -82,14 +82,16 @@ describe('catalog rules', () => {
     expect(line).toContain('(did you mean "profile.login"?)');
   });
 
-  it('accepts custom User profile attributes, which are only known at run time', () => {
+  it('accepts custom User profile attributes, by Okta path or column, which are only known at plan time', () => {
     expect(
       problems({
         object: 'User',
-        fields: ['id', 'profile.costCode'],
+        fields: ['id', 'profile.costCode', 'profile_badge_number'],
         filters: [{ field: 'profile.costCode', op: '=', value: 'X1' }],
       }),
     ).toEqual([]);
+    // Other objects have no custom attributes: the same spelling is an unknown field there.
+    expect(problems({ object: 'Group', fields: ['profile_badge_number'] })).toHaveLength(1);
   });
 
   it('accepts valid filters in both forms, incremental on objects with a cursor', () => {

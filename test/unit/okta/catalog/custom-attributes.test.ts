@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   getObjectDef,
   getValue,
+  mergeUserSchemas,
   resolveField,
   snakeCase,
   UserSchemaError,
   withCustomUserAttributes,
+  withResolvedAttributes,
 } from '../../../../lambdas/okta/catalog/index.js';
 
 // Shaped like Okta's GET /api/v1/meta/schemas/user/default (abridged base section).
@@ -112,6 +114,68 @@ describe('withCustomUserAttributes', () => {
   it('rejects a document that is not a schema', () => {
     expect(() => withCustomUserAttributes(base, { definitions: { custom: { properties: 'x' } } })).toThrow(
       UserSchemaError,
+    );
+  });
+});
+
+describe('mergeUserSchemas', () => {
+  const base = getObjectDef('User');
+  const doc = (properties: Record<string, unknown>) => ({ definitions: { custom: { properties } } });
+  const schemas = [
+    {
+      userType: 'user',
+      schema: doc({
+        costCode: { type: 'string', title: 'Cost code' },
+        tiers: { type: 'array', items: { type: 'integer' } },
+        tags: { type: 'array' },
+      }),
+    },
+    {
+      userType: 'contractor',
+      schema: doc({
+        costCode: { type: 'string' },
+        agency: { type: 'string', sensitive: true },
+        badge: { type: 'string' },
+        rates: { type: ['array', 'null'], items: { type: 'number' } },
+      }),
+    },
+    { userType: 'serviceAccount', schema: doc({ badge: { type: 'integer' }, agency: { type: 'string' } }) },
+  ];
+  const merged = mergeUserSchemas(base.fields, schemas);
+  const byName = (name: string) => merged.find((a) => a.name === name);
+
+  it('is the union of every user type’s attributes, each once, with the types that declare it', () => {
+    expect(merged.map((a) => a.name)).toEqual(['agency', 'badge', 'costCode', 'rates', 'tags', 'tiers']);
+    expect(byName('costCode')).toMatchObject({ type: 'string', userTypes: ['user', 'contractor'], title: 'Cost code' });
+    expect(byName('costCode')?.conflict).toBeUndefined();
+    expect(byName('agency')?.sensitive).toBe(true);
+  });
+
+  it('reports a conflict and makes the attribute text that cannot be filtered', () => {
+    expect(byName('badge')).toMatchObject({
+      type: 'string',
+      conflict: [
+        { userType: 'contractor', type: 'string' },
+        { userType: 'serviceAccount', type: 'integer' },
+      ],
+    });
+    const field = resolveField(withResolvedAttributes(base, merged), 'profile.badge');
+    expect(field).toMatchObject({ column: 'profile_badge', type: 'String', operators: [], pushDown: {} });
+    expect(field?.description).toContain('contractor: string, serviceAccount: integer');
+  });
+
+  it('gives arrays their element type from items.type, and none when the schema gives none', () => {
+    const def = withResolvedAttributes(base, merged);
+    expect(resolveField(def, 'profile.tiers')).toMatchObject({ type: 'List', items: 'Long' });
+    expect(resolveField(def, 'profile.rates')).toMatchObject({ type: 'List', items: 'Double' });
+    expect(resolveField(def, 'profile.tags')?.items).toBeUndefined();
+    expect(byName('rates')?.items).toBe('number');
+  });
+
+  it('keeps a column given by the resolution (a renamed column after a type change)', () => {
+    const renamed = merged.map((a) => (a.name === 'costCode' ? { ...a, column: 'profile_cost_code__int64' } : a));
+    expect(resolveField(withResolvedAttributes(base, renamed), 'profile.costCode')?.column).toBe(
+      'profile_cost_code__int64',
     );
   });
 });
