@@ -183,6 +183,19 @@ export const runWarningSchema = z.object({
 });
 export type RunWarning = z.infer<typeof runWarningSchema>;
 
+/** Longest warning message kept with a run. */
+const MAX_WARNING_MESSAGE = 500;
+
+/** One occurrence of an Okta client warning, bounded for the run's payloads and events. */
+export function warningOf(code: string, message: string): RunWarning {
+  return { code: code.slice(0, 100), message: message.slice(0, MAX_WARNING_MESSAGE), count: 1 };
+}
+
+/** How many warnings a list stands for (each entry counts its occurrences). */
+export function warningCount(warnings: readonly RunWarning[]): number {
+  return warnings.reduce((n, w) => n + w.count, 0);
+}
+
 /** `a` and `b` merged by code (first message kept, counts added), at most MAX_RUN_WARNINGS codes. */
 export function mergeWarnings(a: readonly RunWarning[], b: readonly RunWarning[]): RunWarning[] {
   const out = a.map((w) => ({ ...w }));

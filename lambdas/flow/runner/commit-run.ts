@@ -15,7 +15,7 @@ import { storeFor } from '../../output/sinks/store.js';
 import { createOutputWriter, type FileEntry } from '../../output/writer.js';
 import { readIds, snapshotIdsKey, snapshotRoot, snapshotTombstones, writeIds } from '../deletes/snapshot-diff.js';
 import { TOMBSTONE_COLUMNS, type Tombstone } from '../deletes/system-log-deletes.js';
-import { formatInstant, mergeWarnings, type RunCompletedDetail, type RunCounts } from '../events.js';
+import { formatInstant, mergeWarnings, type RunCompletedDetail, type RunCounts, warningCount } from '../events.js';
 import { checkpointRef, loadTaskFiles } from './checkpoint.js';
 import { applyCommittedState } from './committed-state.js';
 import { addCounts, sumCounts } from './counts.js';
@@ -45,7 +45,10 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   const output = deps.config.output;
   const prefix = output.prefix;
   const key = commitKey(prefix, run.object, run.runId);
-  let counts = sumCounts(results.map((r) => r.continuation.counts));
+  // PlanRun's own client warnings (schema reads) count with the tasks'.
+  let counts = addCounts(sumCounts(results.map((r) => r.continuation.counts)), {
+    warnings: warningCount(run.warnings ?? []),
+  });
   let record = await readCommit(deps.target, prefix, run.object, run.runId);
 
   if (record === null) {
@@ -173,7 +176,7 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
     countsByObject: { [run.object]: counts } as Partial<Record<RunPlan['object'], RunCounts>>,
     manifests: [key],
     watermark,
-    ...runWarnings(results),
+    ...runWarnings(run, results),
   };
   deps.metrics.add(run.flow, 'durationMs', durationMs);
   deps.metrics.flush();
@@ -182,12 +185,11 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   return detail;
 }
 
-/** The Okta client's warnings of every task, merged (bounded), for Run Completed. */
-function runWarnings(results: CommitInput['results']): Pick<RunCompletedDetail, 'warnings'> {
-  const warnings = results.reduce(
-    (all, r) => mergeWarnings(all, r.continuation.warnings ?? []),
-    [] as ReturnType<typeof mergeWarnings>,
-  );
+/** The Okta client's warnings of the plan and every task, merged (bounded), for Run Completed. */
+function runWarnings(run: RunPlan, results: CommitInput['results']): Pick<RunCompletedDetail, 'warnings'> {
+  const warnings = results.reduce((all, r) => mergeWarnings(all, r.continuation.warnings ?? []), [
+    ...(run.warnings ?? []),
+  ] as ReturnType<typeof mergeWarnings>);
   return warnings.length > 0 ? { warnings } : {};
 }
 

@@ -8,7 +8,14 @@
 import { commitKey, readCommit } from '../../lake/commit-log.js';
 import { storeFor } from '../../output/sinks/store.js';
 import type { OutputTarget } from '../../output/sinks/types.js';
-import { emptyRunCounts, formatInstant, type RunCounts, type RunFailedDetail, type RunWarning } from '../events.js';
+import {
+  emptyRunCounts,
+  formatInstant,
+  mergeWarnings,
+  type RunCounts,
+  type RunFailedDetail,
+  type RunWarning,
+} from '../events.js';
 import { checkpointRef } from './checkpoint.js';
 import { applyCommittedState } from './committed-state.js';
 import { dedupeRoot } from './task-keys.js';
@@ -79,7 +86,7 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
     endedAt: formatInstant(now),
     durationMs: run ? Math.max(0, now - Date.parse(run.startedAt)) : 0,
     counts: input.counts ?? emptyRunCounts(),
-    ...(input.warnings !== undefined && input.warnings.length > 0 ? { warnings: [...input.warnings] } : {}),
+    ...failureWarnings(run?.warnings ?? [], input.warnings ?? []),
     error: {
       name: input.error.name,
       message: input.error.message,
@@ -110,4 +117,10 @@ async function releaseIfOurs(run: RunPlan, deps: RunnerDeps): Promise<void> {
     const { released: _released, ...held } = lease;
     await deps.state.releaseLease(held, deps.clock());
   }
+}
+
+/** The plan's and the tasks' client warnings, merged (bounded), when there are any. */
+function failureWarnings(plan: readonly RunWarning[], tasks: readonly RunWarning[]): { warnings?: RunWarning[] } {
+  const warnings = mergeWarnings(plan, tasks);
+  return warnings.length > 0 ? { warnings } : {};
 }

@@ -12,7 +12,7 @@ import { planSlices } from '../../okta/extract/slices.js';
 import type { Slice } from '../../okta/extract/types.js';
 import { runKeyPrefix } from '../../output/keys.js';
 import { findFlow } from '../config/find-flow.js';
-import { formatInstant } from '../events.js';
+import { formatInstant, mergeWarnings, type RunWarning, warningOf } from '../events.js';
 import { planWindow, type WindowTrigger } from '../plan-window.js';
 import type { LeaseHolder } from '../state/flow-state.js';
 import { applyCommittedState } from './committed-state.js';
@@ -67,10 +67,19 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       await discardRunFiles(deps.target, [dedupeRoot(deps.config.output.prefix, flow.name, previous.runId)]);
     }
     const stored = await deps.state.getFlowState(flow.name);
+    let planWarnings: RunWarning[] = [];
     let schema: SchemaRef | null = null;
     let def = catalogDef;
     if (flow.object === 'User') {
-      const api = await deps.createOktaApi({}, { concurrentTasks: 1 });
+      const api = await deps.createOktaApi(
+        {
+          onWarning: ({ code, message }) => {
+            logger.warn('Okta client warning', { code, warning: message });
+            planWarnings = mergeWarnings(planWarnings, [warningOf(code, message)]);
+          },
+        },
+        { concurrentTasks: 1 },
+      );
       const resolution = await resolveUserSchema(api, deps.state);
       for (const note of resolution.resolved.notes) logger.warn(`custom attributes: ${note}`);
       schema = resolution.ref;
@@ -113,6 +122,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     const run: RunPlan = {
       ...draft,
       concurrency: Math.max(1, Math.min(tasks.length, flow.slicing?.concurrency ?? DEFAULT_TASK_CONCURRENCY)),
+      ...(planWarnings.length > 0 ? { warnings: planWarnings } : {}),
     };
     logger.info('run planned', {
       mode: run.mode,

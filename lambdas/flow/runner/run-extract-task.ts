@@ -19,7 +19,7 @@ import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.j
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
 import { invocationIdsKey, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
-import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning } from '../events.js';
+import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning, warningOf } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
 import { loadTaskFiles, saveTaskFiles } from './checkpoint.js';
 import { addCounts } from './counts.js';
@@ -50,7 +50,6 @@ interface Live {
 }
 
 /** Longest warning message carried to the run event (the log has the whole one). */
-const MAX_WARNING_MESSAGE = 500;
 
 export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps): Promise<ExtractStepResult> {
   const { run, task } = input;
@@ -80,9 +79,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     onWarning: ({ code, message }) => {
       logger.warn('Okta client warning', { code, warning: message });
       live.warningCount += 1;
-      live.warnings = mergeWarnings(live.warnings, [
-        { code: code.slice(0, 100), message: message.slice(0, MAX_WARNING_MESSAGE), count: 1 },
-      ]);
+      live.warnings = mergeWarnings(live.warnings, [warningOf(code, message)]);
     },
   };
   const sleepBudgetMs = input.deadline - deps.clock();

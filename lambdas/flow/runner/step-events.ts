@@ -38,6 +38,7 @@ export const runPlanSchema: z.ZodType<RunPlan> = z.object({
     .nullable()
     .default(null),
   concurrency: z.number().int().min(1).max(40),
+  warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
 });
 
 const sliceSchema = range.extend({ id: z.string(), field: z.string() });

@@ -47,6 +47,8 @@ export interface RunPlan {
    * they never take more of the org's limits than one client would.
    */
   readonly concurrency: number;
+  /** Warnings of the Okta client PlanRun used (it reads profile schemas), bounded: they reach Run Completed/Failed. */
+  readonly warnings?: readonly RunWarning[] | undefined;
 }
 
 export type TaskKind = 'records' | 'deletes';

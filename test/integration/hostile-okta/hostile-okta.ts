@@ -153,6 +153,20 @@ export async function startHostileOkta(options: { users?: number } = {}): Promis
       const page = normalPage(request.url);
       return okJson(page.items, { link: linkHeader(page.self, page.next), ...rateHeaders() });
     }
+    // PlanRun reads the profile schemas of User flows (custom attributes): one default type, no custom attributes.
+    if (path === '/api/v1/meta/types/user' && request.method === 'GET') {
+      const schema = new URL('/api/v1/meta/schemas/user/default', baseUrl).href;
+      return okJson(
+        [{ id: 'otyhostile0000000001', name: 'user', default: true, _links: { schema: { href: schema } } }],
+        rateHeaders(),
+      );
+    }
+    if (path === '/api/v1/meta/schemas/user/default' && request.method === 'GET') {
+      return okJson(
+        { id: `${baseUrl}/meta/schemas/user/default`, definitions: { custom: { properties: {} } } },
+        rateHeaders(),
+      );
+    }
     if (path === '/api/v1/logs' && request.method === 'GET') {
       // No deletes in this org: a bounded System Log query (`until`) with nothing in it.
       return okJson([], {
