@@ -106,4 +106,15 @@ export interface ObjectDef {
   /** Columns a big scan may be split on with `search` range filters (`created`, `last_updated`); empty: no slicing. */
   readonly sliceFields: readonly string[];
   readonly fields: readonly FieldDef[];
+  /**
+   * Where the records come from when it is not the object's own paginated list (`listPath`): relations are the
+   * children of a parent object's records, the System Log is a polling stream. Absent: the plain list.
+   */
+  readonly source?: ObjectSource | undefined;
 }
+
+/**
+ * How an object's records are read, discriminated on `kind`: `list` is the paginated `listPath` (the default when
+ * `ObjectDef.source` is absent). Relation and stream kinds add their own variants here.
+ */
+export type ObjectSource = { readonly kind: 'list' };
