@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * okta-flow CLI: validate a config, describe Okta objects, run flows in-process (against the org or the bundled
  * sandbox), query the committed output (DuckDB), connect (OAuth consent), invoke the deployed state machine, and
