@@ -1,5 +1,6 @@
+#!/usr/bin/env node
 /**
- * okta-flow CLI: validate a config, describe Okta objects, run flows in-process (against the org or the bundled
+ * okta-flow CLI: write a starter config (init), validate a config, describe Okta objects, run flows in-process (against the org or the bundled
  * sandbox), query the committed output (DuckDB), connect (OAuth consent), invoke the deployed state machine, and
  * serve the sandbox org.
  * Errors print one clear message and exit 1; stack traces only with OKTA_FLOW_DEBUG=1.
@@ -14,6 +15,7 @@ import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
 import { describeCommand } from './commands/describe.js';
 import { FileSecretStore } from './commands/file-secret-store.js';
+import { initCommand } from './commands/init.js';
 import { invokeFlow } from './commands/invoke.js';
 import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './commands/okta-source.js';
 import { queryCommand } from './commands/query.js';
@@ -43,6 +45,36 @@ program
   .action((opts: { config: string }) => {
     say(validateCommand(opts.config).text);
   });
+
+program
+  .command('init')
+  .description('write a starter config for your org (commented, with $schema), then print the next steps')
+  .argument('[file]', 'the config to write; .yaml/.yml writes YAML', DEFAULT_CONFIG_FILE)
+  .requiredOption('--domain <host>', 'your Okta org, e.g. acme.okta.com')
+  .option('--secret <name|arn>', 'an existing credentials secret (default: the stack creates an empty one)')
+  .option('--bucket <name>', 'an existing output bucket (default: the stack creates one)')
+  .option('--prefix <prefix>', 'key prefix in the bucket', 'okta')
+  .option('--format <format>', 'parquet, jsonl or csv', 'parquet')
+  .option('--stack-name <name>', 'names the deployment (state machine, Glue database, dashboard)', 'OktaFlow')
+  .option('--timezone <zone>', 'IANA time zone of the daily schedules', 'UTC')
+  .option('--email <address>', 'where alarms are e-mailed')
+  .action(
+    (
+      file: string,
+      opts: {
+        domain: string;
+        secret?: string;
+        bucket?: string;
+        prefix: string;
+        format: string;
+        stackName: string;
+        timezone: string;
+        email?: string;
+      },
+    ) => {
+      say(initCommand({ file, ...opts }).message);
+    },
+  );
 
 addOktaSourceOptions(
   program

@@ -162,7 +162,7 @@ export class Monitoring extends Construct {
 }
 
 /** A per-flow metric; labelled for graphs (a label would turn an alarm's metric into metric math). */
-function flowMetric(flow: string, metricName: string, statistic: string, labelled = true): cloudwatch.Metric {
+export function flowMetric(flow: string, metricName: string, statistic: string, labelled = true): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: POWERTOOLS_METRICS_NAMESPACE,
     metricName,

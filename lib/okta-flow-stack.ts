@@ -1,112 +1,68 @@
 /**
- * The okta-flow stack: everything one `cdk deploy` puts into an account for one config. Environment-agnostic (no
- * lookups), so `cdk synth` works offline without credentials.
+ * The okta-flow stack: the `OktaFlow` construct in a stack of its own, for the standalone `cdk deploy` of one config
+ * (bin/app.ts), plus the stack outputs. Environment-agnostic (no lookups), so `cdk synth` works offline without
+ * credentials.
+ *
+ * The construct's id is `Default`, which CDK leaves out of logical ids: every resource keeps the logical id it had
+ * before the construct existed, so upgrading a deployed stack replaces nothing.
  */
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { Config } from '../lambdas/flow/config/index.js';
-import { FIRST_PARTITION_DAY, hasGlueTables } from '../lambdas/lake/glue-definitions.js';
-import { AppFlowConnector } from './appflow-connector.js';
-import { CredentialsSecret } from './credentials-secret.js';
-import { EncryptionKeys } from './encryption-keys.js';
-import { FlowSchedules } from './flow-schedules.js';
-import { databaseNameOf, GlueTables } from './glue-tables.js';
-import { Monitoring } from './monitoring.js';
-import { OutputBucket } from './output-bucket.js';
-import { HANDLERS_DIR } from './paths.js';
-import { RunFlowStateMachine } from './run-flow-state-machine.js';
-import { RunnerFunctions } from './runner-functions.js';
-import { runtimeConfigJson } from './runtime-config.js';
+import { FIRST_PARTITION_DAY, OktaFlow, type OktaFlowProps, RUN_TIMEOUT } from './okta-flow.js';
 
-export interface OktaFlowStackProps extends StackProps {
-  readonly config: Config;
+export { FIRST_PARTITION_DAY, RUN_TIMEOUT };
+
+export interface OktaFlowStackProps extends StackProps, OktaFlowProps {
   /** Directory of the handler entry files; tests may point elsewhere. */
   readonly handlersDir?: string;
 }
 
-/** First day Athena's partition projection enumerates (shared with CommitRun's Glue updates). */
-export { FIRST_PARTITION_DAY };
-/** The state machine stops a run after this long (the duration alarm fires much earlier). */
-export const RUN_TIMEOUT = Duration.hours(24);
-
 export class OktaFlowStack extends Stack {
-  readonly keys: EncryptionKeys;
-  readonly output: OutputBucket;
-  readonly credentials: CredentialsSecret;
-  readonly functions: RunnerFunctions;
-  readonly runFlow: RunFlowStateMachine;
-  readonly schedules: FlowSchedules;
-  readonly glue: GlueTables;
-  readonly monitoring: Monitoring;
-  readonly appflow?: AppFlowConnector;
+  readonly oktaFlow: OktaFlow;
+  readonly keys: OktaFlow['keys'];
+  readonly output: OktaFlow['output'];
+  readonly credentials: OktaFlow['credentials'];
+  readonly functions: OktaFlow['functions'];
+  readonly runFlow: OktaFlow['runFlow'];
+  readonly schedules: OktaFlow['schedules'];
+  readonly glue: OktaFlow['glue'];
+  readonly monitoring: OktaFlow['monitoring'];
+  readonly appflow?: OktaFlow['appflow'];
 
   constructor(scope: Construct, id: string, props: OktaFlowStackProps) {
     super(scope, id, {
       description: 'okta-flow: Okta → S3 exports (Step Functions, Lambda, EventBridge Scheduler, Glue)',
       ...props,
     });
-    const { config } = props;
-    // Grant S3 log delivery through the bucket policy, not ACLs (object ownership stays BucketOwnerEnforced).
-    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const { handlersDir, lambdaCode } = props;
+    const flow = new OktaFlow(this, 'Default', {
+      config: props.config,
+      ...(handlersDir === undefined && lambdaCode === undefined
+        ? {}
+        : { lambdaCode: { ...lambdaCode, ...(handlersDir === undefined ? {} : { handlersDir }) } }),
+    });
+    this.oktaFlow = flow;
+    const { config } = flow;
+    // Stack tags too (the construct tags its resources): `cdk deploy` puts these on the CloudFormation stack.
     for (const [key, value] of Object.entries(config.stack.tags ?? {})) Tags.of(this).add(key, value);
 
-    this.keys = new EncryptionKeys(this, 'Keys', { config });
-    const key = this.keys.dataKey;
-    this.output = new OutputBucket(this, 'Output', { config, key });
-    this.credentials = new CredentialsSecret(this, 'Credentials', { config, key });
-
-    this.functions = new RunnerFunctions(this, 'Runner', {
-      handlersDir: props.handlersDir ?? HANDLERS_DIR,
-      configJson: runtimeConfigJson(this, config, this.credentials.secretId),
-      bucket: this.output.bucket,
-      prefix: config.output.prefix,
-      key,
-      secret: this.credentials.secret,
-      secretId: this.credentials.secretId,
-      ...(hasGlueTables(config.output) ? { glueDatabaseName: databaseNameOf(config.stack.name) } : {}),
-    });
-
-    this.runFlow = new RunFlowStateMachine(this, 'RunFlow', {
-      plan: this.functions.plan,
-      extract: this.functions.extract,
-      commit: this.functions.commit,
-      fail: this.functions.fail,
-      timeout: RUN_TIMEOUT,
-    });
-
-    this.schedules = new FlowSchedules(this, 'Schedules', {
-      flows: config.flows,
-      stateMachine: this.runFlow.stateMachine,
-      key: this.keys.opsKey,
-    });
-    this.glue = new GlueTables(this, 'Glue', { config, bucket: this.output.bucket, firstDay: FIRST_PARTITION_DAY });
-    this.monitoring = new Monitoring(this, 'Monitoring', {
-      config,
-      stateMachine: this.runFlow.stateMachine,
-      deadLetterQueue: this.schedules.deadLetterQueue,
-      key: this.keys.opsKey,
-    });
+    this.keys = flow.keys;
+    this.output = flow.output;
+    this.credentials = flow.credentials;
+    this.functions = flow.functions;
+    this.runFlow = flow.runFlow;
+    this.schedules = flow.schedules;
+    this.glue = flow.glue;
+    this.monitoring = flow.monitoring;
+    if (flow.appflow) this.appflow = flow.appflow;
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
-    output('StateMachineArn', this.runFlow.stateMachine.stateMachineArn, 'RunFlow: start with {"flow": "<name>"}');
-    output('OutputBucketName', this.output.bucket.bucketName, `Data under s3://<bucket>/${config.output.prefix}/`);
-    output('CredentialsSecretArn', this.credentials.secretId, 'Fill with `okta-flow connect --secret <this>`');
-    output('KmsKeyArn', key.keyArn, 'Encrypts data, state and the credentials secret');
-    output('GlueDatabaseName', this.glue.databaseName, 'Athena database (one table per object)');
-    output('AlarmTopicArn', this.monitoring.topic.topicArn, 'Alarms publish here');
-    output('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard');
-
-    if (config.appflow.enabled) {
-      this.appflow = new AppFlowConnector(this, 'AppFlow', {
-        config,
-        credentialsSecretId: this.credentials.secretId,
-        handlersDir: props.handlersDir ?? HANDLERS_DIR,
-        key,
-        keyCreated: this.keys.dataKeyCreated,
-        credentialsSecretCreated: this.credentials.created,
-        bucket: this.output.bucket,
-        bucketCreated: this.output.created,
-      });
-    }
+    output('StateMachineArn', flow.stateMachine.stateMachineArn, 'RunFlow: start with {"flow": "<name>"}');
+    output('OutputBucketName', flow.bucket.bucketName, `Data under s3://<bucket>/${config.output.prefix}/`);
+    output('CredentialsSecretArn', flow.credentials.secretId, 'Fill with `okta-flow connect --secret <this>`');
+    output('KmsKeyArn', flow.key.keyArn, 'Encrypts data, state and the credentials secret');
+    output('GlueDatabaseName', flow.databaseName, 'Athena database (one table per object)');
+    output('AlarmTopicArn', flow.alarmTopic.topicArn, 'Alarms publish here');
+    output('DashboardName', flow.dashboard.dashboardName, 'CloudWatch dashboard');
   }
 }

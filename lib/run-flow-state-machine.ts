@@ -51,6 +51,11 @@ export interface RunFlowStateMachineProps {
   readonly fail: lambda.IFunction;
   /** A run that takes longer is stopped (and alarms as failed). */
   readonly timeout: Duration;
+  /**
+   * The deployment's name (config `stack.name`): the state machine is `<name>-RunFlow`, which `okta-flow invoke`
+   * looks for. Default: the stack's name (the same thing in the standalone stack).
+   */
+  readonly name?: string;
 }
 
 export class RunFlowStateMachine extends Construct {
@@ -59,6 +64,7 @@ export class RunFlowStateMachine extends Construct {
 
   constructor(scope: Construct, id: string, props: RunFlowStateMachineProps) {
     super(scope, id);
+    const name = props.name ?? Stack.of(this).stackName;
 
     // No payload: the Lambda gets the whole state input.
     const invoke = (name: string, fn: lambda.IFunction, payload?: sfn.TaskInput, resultPath?: string) => {
@@ -153,14 +159,14 @@ export class RunFlowStateMachine extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // Vended-logs names keep the CloudWatch Logs resource policy that log delivery needs small.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-RunFlow`,
+      logGroupName: `/aws/vendedlogs/states/${name}-RunFlow`,
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'Resource', {
       // `okta-flow invoke` finds the state machine by this name (<stack>-RunFlow); also readable in the console.
-      stateMachineName: `${Stack.of(this).stackName}-RunFlow`,
+      stateMachineName: `${name}-RunFlow`,
       comment: 'okta-flow RunFlow: plan → extract (Map over lanes, loop on continuation) → commit; FailRun on error',
       definitionBody: sfn.DefinitionBody.fromChainable(plan.next(map).next(commit)),
       timeout: props.timeout,

@@ -1,13 +1,23 @@
-/** `okta-flow sandbox [options]`: the bundled local Okta org (the sandbox CLI, with its options passed through). */
+/**
+ * `okta-flow sandbox [options]`: the bundled local Okta org (the sandbox CLI, with its options passed through). The
+ * installed package runs the compiled sandbox with node; a clone runs its TypeScript source through tsx (a dev
+ * dependency there).
+ */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const SANDBOX_CLI = fileURLToPath(new URL('../../sandbox/cli.ts', import.meta.url));
+/** The sandbox CLI next to this module, and how to start it: `[program, ...args]` for process.execPath. */
+export function sandboxCliCommand(moduleUrl: string = import.meta.url): string[] {
+  if (moduleUrl.endsWith('.ts')) {
+    const tsxCli = createRequire(moduleUrl).resolve('tsx/cli');
+    return [tsxCli, fileURLToPath(new URL('../../sandbox/cli.ts', moduleUrl))];
+  }
+  return [fileURLToPath(new URL('../../sandbox/cli.js', moduleUrl))];
+}
 
 export function runSandboxCli(args: readonly string[]): Promise<number> {
-  const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawn(process.execPath, [tsxCli, SANDBOX_CLI, ...args], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...sandboxCliCommand(), ...args], { stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const onInt = forward('SIGINT');
   const onTerm = forward('SIGTERM');

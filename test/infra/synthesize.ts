@@ -43,16 +43,7 @@ export function synthesize(raw: unknown): Synthesized {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // Throws with the report when any finding is not acknowledged.
   const assembly = app.synth();
-  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as Json;
-  const nagErrors: string[] = [];
-  for (const plugin of report.pluginReports ?? []) {
-    for (const v of plugin.violations ?? []) {
-      if (v.severity === 'error' || v.severity === 'fatal') {
-        for (const r of v.violatingResources ?? [])
-          nagErrors.push(`${v.ruleName} at ${r.constructPath ?? r.locations}`);
-      }
-    }
-  }
+  const nagErrors = nagErrorsIn(assembly.directory);
   const json = assembly.getStackByName(stack.stackName).template as Json;
   return {
     config,
@@ -64,7 +55,21 @@ export function synthesize(raw: unknown): Synthesized {
   };
 }
 
-function acknowledgementsIn(root: IConstruct): Map<string, string> {
+/** Unsuppressed error findings in a cloud assembly's validation report (cdk-nag), as "rule at path". */
+export function nagErrorsIn(assemblyDir: string): string[] {
+  const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as Json;
+  const errors: string[] = [];
+  for (const plugin of report.pluginReports ?? []) {
+    for (const v of plugin.violations ?? []) {
+      if (v.severity === 'error' || v.severity === 'fatal') {
+        for (const r of v.violatingResources ?? []) errors.push(`${v.ruleName} at ${r.constructPath ?? r.locations}`);
+      }
+    }
+  }
+  return errors;
+}
+
+export function acknowledgementsIn(root: IConstruct): Map<string, string> {
   const found = new Map<string, string>();
   for (const construct of root.node.findAll()) {
     for (const entry of construct.node.metadata) {
