@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../okta/catalog/types.js';
 import type { Continuation } from '../okta/extract/types.js';
 import { InvalidRequestError } from './errors.js';
 
@@ -25,7 +26,7 @@ export interface QueryPosition {
 
 const continuationSchema = z.looseObject({
   v: z.literal(1),
-  object: z.enum(['Application', 'Device', 'Group', 'User', 'UserType']),
+  object: z.enum(OKTA_OBJECT_NAMES as [OktaObjectName, ...OktaObjectName[]]),
   slice: z.null(),
   window: z.null(),
   filterHash: z.string(),

@@ -8,7 +8,7 @@
  */
 
 import { getObjectDef, resolveField } from '../../okta/catalog/index.js';
-import type { ObjectDef } from '../../okta/catalog/types.js';
+import { type ObjectDef, OKTA_OBJECT_NAMES } from '../../okta/catalog/types.js';
 import type { Filter } from '../../okta/query/filter.js';
 import { FilterSyntaxError, parseFilterExpression } from '../../okta/query/parse-filter-expression.js';
 import { FilterValidationError, resolveFilter } from '../../okta/query/resolve-filter.js';
@@ -53,7 +53,7 @@ function flowProblems(flow: FlowConfig, at: string): ConfigProblem[] {
 }
 
 function withCursor(): string {
-  return ['Application', 'Device', 'Group', 'User', 'UserType'].filter((n) => getObjectDef(n).cursorField).join(', ');
+  return OKTA_OBJECT_NAMES.filter((n) => getObjectDef(n).cursorField).join(', ');
 }
 
 function isCustomUserAttribute(def: ObjectDef, name: string): boolean {
