@@ -41,3 +41,17 @@ const SCOPE_PREFIXES: readonly (readonly [string, string])[] = [
 export function scopeForPath(pathname: string): string | undefined {
   return SCOPE_PREFIXES.find(([prefix]) => matchesPrefix(pathname, prefix))?.[1];
 }
+
+/** OAuth scope Okta requires for a write (POST/PUT/DELETE) on this path: the area's `.manage` scope. */
+const MANAGE_SCOPE_PREFIXES: readonly (readonly [string, string])[] = [
+  ['/api/v1/users', 'okta.users.manage'],
+  ['/api/v1/groups', 'okta.groups.manage'],
+  ['/api/v1/apps', 'okta.apps.manage'],
+  ['/api/v1/devices', 'okta.devices.manage'],
+];
+
+/** The scope a request needs: the read scope for GET, the manage scope for writes; undefined when unknown. */
+export function scopeForRequest(method: string, pathname: string): string | undefined {
+  if (method.toUpperCase() === 'GET') return scopeForPath(pathname);
+  return MANAGE_SCOPE_PREFIXES.find(([prefix]) => matchesPrefix(pathname, prefix))?.[1];
+}
