@@ -1,4 +1,5 @@
 /** Errors of plans and their execution. Messages say what is wrong and how to fix it; none carries a secret. */
+import type { Resolution } from './resolution.js';
 
 /** One problem with one plan row: the row (1-based), the field, and why. */
 export interface RowProblem {
@@ -34,7 +35,12 @@ export class PlanRefusedError extends Error {
 /** A resolved plan with invalid rows: rejected whole, before any write. */
 export class PlanInvalidError extends Error {
   override readonly name = 'PlanInvalidError';
-  constructor(readonly problems: readonly RowProblem[]) {
+  constructor(
+    readonly problems: readonly RowProblem[],
+    /** The resolution that found them (every row, with the invalid ones), and where it was stored. */
+    readonly resolution?: Resolution,
+    readonly resolutionLocation?: string,
+  ) {
     super(
       `The plan was rejected: ${problems.length} row${problems.length === 1 ? ' is' : 's are'} invalid against the ` +
         'org, so nothing was applied. Fix or remove these rows and run it again:\n' +
