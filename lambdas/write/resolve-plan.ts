@@ -508,10 +508,10 @@ async function resolveRow(
       }
       if (scope === null) return already('the user is not assigned', { assigned: false });
       if (scope === 'GROUP') {
-        throw new Invalid(
-          'user',
-          `${user.label} reaches ${app.label} through a group (scope GROUP): Okta does not unassign it directly. ` +
-            'Remove the user from that group or the group from the app',
+        return already(
+          'no direct assignment to remove; the user still reaches the app through a group (scope GROUP): remove ' +
+            'the group from the app or the user from the group to take the app away',
+          { assigned: true, scope },
         );
       }
       p.appUsers.set(key, null);

@@ -1,0 +1,88 @@
+/** A sandbox org, an Okta client on it, a local output folder, and readers of the org for the write tests. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiTokenCredentials } from '../../../lambdas/okta/auth/api-token.js';
+import { createOktaClient, type OktaClient } from '../../../lambdas/okta/client.js';
+import { createLocalStore } from '../../../lambdas/output/sinks/local-store.js';
+import type { ObjectStore } from '../../../lambdas/output/sinks/types.js';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../../sandbox/index.js';
+import { DEFAULT_EPOCH_MS } from '../../../sandbox/org/index.js';
+
+export type Rec = Record<string, unknown>;
+
+export interface WriteHarness {
+  readonly sandbox: Sandbox;
+  readonly api: OktaClient;
+  readonly dir: string;
+  readonly store: ObjectStore;
+  get<T = Rec>(path: string): Promise<T>;
+  /** Every record of a listing (all pages). */
+  list(path: string): Promise<Rec[]>;
+  /** 404 → undefined. */
+  maybe(path: string): Promise<Rec | undefined>;
+  /** Users, groups and apps as the org serves them, plus the System Log size: any write changes it. */
+  fingerprint(): string;
+  close(): Promise<void>;
+}
+
+export async function startWriteHarness(options: SandboxOptions = {}): Promise<WriteHarness> {
+  const sandbox = await startSandbox({
+    users: 300,
+    groups: 20,
+    seed: 7,
+    epochMs: DEFAULT_EPOCH_MS,
+    clock: { startMs: DEFAULT_EPOCH_MS + 3_600_000, running: false },
+    // Pacing is the governor's business (tested in guard-rails.test.ts); here it would only slow the checks down.
+    rateLimits: false,
+    ...options,
+  });
+  const api = createOktaClient({
+    domain: sandbox.baseUrl,
+    allowLoopback: true,
+    credentials: new ApiTokenCredentials(sandbox.apiToken),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'okta-flow-apply-'));
+  const logCount = () => {
+    const result = sandbox.org
+      .match('GET', '/api/v1/logs')
+      ?.route.handle(
+        new URLSearchParams({ since: new Date(DEFAULT_EPOCH_MS + 3_000_000).toISOString(), limit: '1000' }),
+        {},
+      );
+    return result?.kind === 'list' ? result.items.length : -1;
+  };
+  return {
+    sandbox,
+    api,
+    dir,
+    store: createLocalStore({ kind: 'local', rootDir: dir }),
+    get: (path) => api.getJson(path),
+    async list(path) {
+      const out: Rec[] = [];
+      for await (const page of api.paginate(path)) out.push(...page.items);
+      return out;
+    },
+    async maybe(path) {
+      try {
+        return await api.getJson<Rec>(path);
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return undefined;
+        throw error;
+      }
+    },
+    fingerprint: () =>
+      JSON.stringify([
+        [...sandbox.org.all('users')],
+        [...sandbox.org.all('groups')],
+        [...sandbox.org.all('apps')],
+        logCount(),
+      ]),
+    async close() {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const jsonl = (rows: readonly Rec[]) => rows.map((r) => JSON.stringify(r)).join('\n');
