@@ -106,16 +106,7 @@ beforeAll(async () => {
   });
   const sessions = pick('ACTIVE');
   add({ action: 'clear-user-sessions', user: id(sessions) }, async () => {
-    const events = h.sandbox.org
-      .match('GET', '/api/v1/logs')
-      ?.route.handle(
-        new URLSearchParams({
-          since: new Date(h.sandbox.clock.now() - 60_000).toISOString(),
-          filter: `eventType eq "user.session.clear"`,
-        }),
-        {},
-      );
-    expect(events?.kind === 'list' ? events.items.length : 0).toBe(1);
+    expect(h.events('eventType eq "user.session.clear"')).toHaveLength(1);
   });
   const joiner = pick('ACTIVE');
   add({ action: 'add-user-to-group', user: login(joiner), group: gname(g1) }, async () => {
@@ -238,14 +229,7 @@ describe('apply: every action', () => {
     expect(created.target.user?.id).toMatch(/^00u/);
     // The request id in the audit is the one the System Log event carries.
     const deactivated = outcomes.find((r) => r.action === 'deactivate-user') as AuditRecord;
-    const logged = h.sandbox.org.match('GET', '/api/v1/logs')?.route.handle(
-      new URLSearchParams({
-        since: new Date(h.sandbox.clock.now() - 60_000).toISOString(),
-        filter: `target.id eq "${deactivated.target.user?.id}"`,
-      }),
-      {},
-    );
-    const items = logged?.kind === 'list' ? (logged.items as Rec[]) : [];
+    const items = h.events(`target.id eq "${deactivated.target.user?.id}"`);
     expect(items.map((e) => ((e.debugContext as Rec).debugData as Rec).requestId)).toContain(deactivated.requestId);
   });
 

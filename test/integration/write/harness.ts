@@ -23,6 +23,8 @@ export interface WriteHarness {
   maybe(path: string): Promise<Rec | undefined>;
   /** Users, groups and apps as the org serves them, plus the System Log size: any write changes it. */
   fingerprint(): string;
+  /** System Log events of the last minute matching a filter. */
+  events(filter: string): Rec[];
   close(): Promise<void>;
 }
 
@@ -70,6 +72,12 @@ export async function startWriteHarness(options: SandboxOptions = {}): Promise<W
         if ((error as { status?: number }).status === 404) return undefined;
         throw error;
       }
+    },
+    events(filter) {
+      const since = new Date(sandbox.clock.now() - 60_000).toISOString();
+      const route = sandbox.org.match('GET', '/api/v1/logs')?.route;
+      const result = route?.handle(new URLSearchParams({ since, filter, limit: '1000' }), {});
+      return result?.kind === 'list' ? (result.items as Rec[]) : [];
     },
     fingerprint: () =>
       JSON.stringify([
