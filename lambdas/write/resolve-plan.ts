@@ -203,17 +203,15 @@ function requireOktaGroup(group: GroupState, action: ActionName): void {
 
 async function guard(row: PlanRow, user: UserState, reader: OrgReader): Promise<void> {
   if (!ACTIONS[row.action].guarded || row.allowAdmin === true) return;
-  if ((await reader.selfId()) === user.id) {
+  const reasons = [
+    (await reader.selfId()) === user.id ? 'the user of the credential this plan runs with' : undefined,
+    (await reader.isSuperAdmin(user.id)) ? 'a super administrator' : undefined,
+  ].filter((r) => r !== undefined);
+  if (reasons.length > 0) {
     throw new Invalid(
       'user',
-      `${user.label} is the user of the credential this plan runs with: ${row.action} would lock it out. Add ` +
+      `${user.label} is ${reasons.join(' and ')}: ${row.action} could lock the org's administration out. Add ` +
         '"allowAdmin": true to the row if you mean it',
-    );
-  }
-  if (await reader.isSuperAdmin(user.id)) {
-    throw new Invalid(
-      'user',
-      `${user.label} is a super administrator: ${row.action} of a super admin needs "allowAdmin": true in the row`,
     );
   }
 }

@@ -1,5 +1,5 @@
 /** The OAuth scopes a plan's actions need (Okta's `*.manage` scopes imply the matching read scopes). */
-import type { ActionName } from './actions.js';
+import { ACTIONS, type ActionName } from './actions.js';
 
 export const WRITE_SCOPES = ['okta.users.manage', 'okta.groups.manage', 'okta.apps.manage'] as const;
 
@@ -10,8 +10,13 @@ export function writeScopeFor(action: ActionName): (typeof WRITE_SCOPES)[number]
   return 'okta.users.manage';
 }
 
-/** Distinct scopes, in WRITE_SCOPES order. Resolution also reads users (okta.users.manage implies read). */
+/**
+ * Distinct scopes, in WRITE_SCOPES order (each implies its read scope), plus okta.roles.read when the plan
+ * deactivates, suspends or deletes users: the guard rail reads their roles to find super administrators.
+ */
 export function writeScopesFor(actions: readonly ActionName[]): string[] {
   const needed = new Set(actions.map(writeScopeFor));
-  return WRITE_SCOPES.filter((s) => needed.has(s));
+  const scopes: string[] = WRITE_SCOPES.filter((s) => needed.has(s));
+  if (actions.some((a) => ACTIONS[a].guarded)) scopes.push('okta.roles.read');
+  return scopes;
 }

@@ -19,12 +19,20 @@ function matchesPrefix(pathname: string, prefix: string): boolean {
   return pathname === prefix || pathname.startsWith(`${prefix}/`) || pathname.startsWith(`${prefix}?`);
 }
 
-/** `GET /api/v1/users` style bucket key for a request. Unknown paths share the catch-all `/api/v1` bucket. */
+/**
+ * `GET /api/v1/users` style bucket key for a request. Unknown paths share the catch-all `/api/v1` bucket. Writes
+ * (POST/PUT/DELETE) under a management family share one `WRITE <family>` key: Okta counts a family's writes
+ * together, so pacing them as one bucket keeps the share a ceiling whatever mix of methods a plan makes.
+ */
 export function bucketFor(method: string, pathname: string): string {
   const sorted = [...BUCKET_PREFIXES].sort((a, b) => b.length - a.length);
   const prefix = sorted.find((p) => matchesPrefix(pathname, p)) ?? '/api/v1';
-  return `${method.toUpperCase()} ${prefix}`;
+  const m = method.toUpperCase();
+  const write = m !== 'GET' && m !== 'HEAD' && WRITE_FAMILIES.includes(prefix);
+  return `${write ? 'WRITE' : m} ${prefix}`;
 }
+
+const WRITE_FAMILIES: readonly string[] = ['/api/v1/users', '/api/v1/groups', '/api/v1/apps', '/api/v1/devices'];
 
 /** OAuth scope Okta requires for a read (GET) on this path, longest prefix first. */
 const SCOPE_PREFIXES: readonly (readonly [string, string])[] = [

@@ -1,7 +1,9 @@
 /** A sandbox org, an Okta client on it, a local output folder, and readers of the org for the write tests. */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { importJWK, SignJWT } from 'jose';
 import { ApiTokenCredentials } from '../../../lambdas/okta/auth/api-token.js';
 import { createOktaClient, type OktaClient } from '../../../lambdas/okta/client.js';
 import { createLocalStore } from '../../../lambdas/output/sinks/local-store.js';
@@ -94,3 +96,31 @@ export async function startWriteHarness(options: SandboxOptions = {}): Promise<W
 }
 
 export const jsonl = (rows: readonly Rec[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+
+/** A client-credentials access token of the sandbox's service app with exactly these scopes. */
+export async function serviceToken(sandbox: Sandbox, scope: string): Promise<string> {
+  const { service } = sandbox.oauth.clients;
+  const tokenUrl = `${sandbox.baseUrl}/oauth2/v1/token`;
+  const key = await importJWK(service.privateJwk, 'RS256');
+  const nowSec = Math.floor(sandbox.clock.now() / 1000);
+  const assertion = await new SignJWT({})
+    .setProtectedHeader({ alg: 'RS256', kid: String(service.privateJwk.kid) })
+    .setIssuer(service.clientId)
+    .setSubject(service.clientId)
+    .setAudience(tokenUrl)
+    .setIssuedAt(nowSec)
+    .setExpirationTime(nowSec + 300)
+    .setJti(randomBytes(12).toString('hex'))
+    .sign(key);
+  const response = await fetch(tokenUrl, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      scope,
+      client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+      client_assertion: assertion,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
