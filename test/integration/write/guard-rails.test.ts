@@ -136,7 +136,7 @@ describe('apply guard rails', () => {
     for (const action of ['deactivate-user', 'suspend-user']) {
       const error = await rejection(apply([{ action, user: id(self) }], { execute: false }));
       expect(error.message).toContain(
-        'is the user of the credential this plan runs with and a super administrator: ' + action,
+        `is the user of the credential this plan runs with and a super administrator: ${action}`,
       );
     }
     // A service app (client credentials) acts as itself: Okta has no /users/me for it. User 0 is then "only" a

@@ -90,7 +90,7 @@ export async function startWriteHarness(options: SandboxOptions = {}): Promise<W
       ]),
     async close() {
       await sandbox.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     },
   };
 }
