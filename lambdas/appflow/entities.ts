@@ -7,6 +7,7 @@ import { isQueryParameterField } from '../okta/catalog/index.js';
 import type { FieldDef, FilterOperator, ObjectDef } from '../okta/catalog/types.js';
 import { windowColumn } from '../okta/extract/bounds.js';
 import type { CacheControl, Entity, EntityDefinition, FieldDefinition } from './protocol.js';
+import { WRITABLE_ENTITIES } from './write-data.js';
 
 /** Entities and their fields change rarely; AppFlow's minimum is 600 s, its default one hour. */
 export const METADATA_CACHE_CONTROL: CacheControl = { timeToLive: 3600, timeToLiveUnit: 'SECONDS' };
@@ -27,7 +28,7 @@ export function toEntity(def: ObjectDef): Entity {
   return {
     entityIdentifier: def.name,
     hasNestedEntities: false,
-    isWritable: false,
+    isWritable: def.name in WRITABLE_ENTITIES,
     label: def.label,
     description: def.description,
     customProperties: null,
