@@ -18,8 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox?.close());
 
-const write = (entityIdentifier: string, operation: string, records: Rec[], allOrNone = false) =>
-  c.call({
+const write = async (entityIdentifier: string, operation: string, records: Rec[], allOrNone = false) =>
+  (await c.call({
     type: 'WriteDataRequest',
     entityIdentifier,
     connectorContext: c.context(),
@@ -27,7 +27,7 @@ const write = (entityIdentifier: string, operation: string, records: Rec[], allO
     idFieldNames: ['id'],
     records: records.map((r) => JSON.stringify(r)),
     allOrNone,
-  }) as Promise<{ isSuccess: boolean; writeRecordResults: Rec[] }>;
+  })) as unknown as { isSuccess: boolean; writeRecordResults: Rec[] };
 
 const users = () => [...sandbox.org.all('users')] as Rec[];
 const active = () =>
