@@ -61,7 +61,7 @@ export function toFieldDefinition(def: ObjectDef, field: FieldDef): FieldDefinit
       isQueryable: operators.length > 0,
       isTimestampFieldForIncrementalQueries: field.type === 'DateTime' && field.column === windowColumn(def),
     },
-    writeProperties: null,
+    writeProperties: writePropertiesOf(def, field),
     filterOperators: operators,
     customProperties: field.custom ? { custom: 'true', oktaPath: field.path.join('.') } : null,
   };
@@ -72,5 +72,19 @@ export function toEntityDefinition(def: ObjectDef): EntityDefinition {
     entity: toEntity(def),
     fields: offeredFields(def).map((f) => toFieldDefinition(def, f)),
     customProperties: null,
+  };
+}
+
+/** User's write fields: `id` identifies the user to UPDATE, `profile` is what INSERT creates and UPDATE changes. */
+function writePropertiesOf(def: ObjectDef, field: FieldDef): FieldDefinition['writeProperties'] {
+  if (def.name !== 'User' || (field.column !== 'id' && field.column !== 'profile')) return null;
+  const profile = field.column === 'profile';
+  return {
+    isCreatable: profile,
+    isUpdatable: profile,
+    isNullable: false,
+    isUpsertable: false,
+    isDefaultedOnCreate: !profile,
+    supportedWriteOperations: profile ? ['INSERT', 'UPDATE'] : ['UPDATE'],
   };
 }

@@ -273,7 +273,10 @@ describe('DescribeEntityRequest', () => {
           'customProperties',
         ].sort(),
       );
-      expect(f.writeProperties).toBeNull();
+      // Only User's id and profile are destination fields (WriteData UPDATE / INSERT).
+      if (['id', 'profile'].includes(String(f.fieldName))) {
+        expect(f.writeProperties).toMatchObject({ isCreatable: f.fieldName === 'profile', isUpsertable: false });
+      } else expect(f.writeProperties).toBeNull();
       expect(f.constraints).toBeNull();
       expect(f.defaultValue).toBeNull();
       expect(f.filterOperators as string[]).not.toContain('IN');
