@@ -67,7 +67,8 @@ describe('AppFlow WriteData', () => {
     expect(res.writeRecordResults.map((r) => r.isSuccess)).toEqual([true, false, false]);
     expect(res.writeRecordResults[1]?.errorMessage).toContain('no user with id or login "nobody@example.com"');
     expect(res.writeRecordResults[2]?.errorMessage).toContain('credentials are never accepted');
-    expect((users().find((u) => u.id === target)?.profile as Rec).title).toBe('Written by AppFlow');
+    const updated = users().find((u) => u.id === target);
+    expect((updated?.profile as Rec | undefined)?.title).toBe('Written by AppFlow');
     expect(c.logs.join('\n')).not.toContain('hunter2');
     expect(c.logs.join('\n')).not.toContain(sandbox.apiToken);
     expect(c.logs.filter((l) => l.includes('okta-flow write audit')).length).toBeGreaterThanOrEqual(4);
