@@ -12,6 +12,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CONFIG_FILE } from '../lambdas/flow/config/load-config.js';
 import { parseRunInput } from '../lambdas/flow/events.js';
 import { SecretsManagerSecretStore } from '../lambdas/okta/auth/secret-stores.js';
+import { actionsHelp, applyCommand } from './commands/apply.js';
 import { connectOAuth, DEFAULT_CONNECT_PORT } from './commands/connect.js';
 import { describeCommand } from './commands/describe.js';
 import { FileSecretStore } from './commands/file-secret-store.js';
@@ -23,6 +24,12 @@ import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
 import { runSandboxCli } from './commands/sandbox.js';
 import { defaultHolderCheck, stateStoreAt, unlockFlow } from './commands/unlock.js';
 import { validateCommand } from './commands/validate.js';
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
 
 function port(value: string): number {
   const n = Number(value);
@@ -143,6 +150,42 @@ addOktaSourceOptions(
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       if (!result.ok) process.exitCode = 1;
+    },
+  );
+
+addOktaSourceOptions(
+  program
+    .command('apply')
+    .description(
+      'resolve a plan of Okta write actions against the org and show it (dry run); --execute applies it, audited',
+    )
+    .argument('<plan>', 'plan.jsonl (one action per line, e.g. from `okta-flow query --json`) or plan.csv')
+    .option('--execute', 'apply the rows that will change (without it nothing is written to Okta)')
+    .option(
+      '--config <file>',
+      `config file: okta.domain, okta.writeCredentialsSecret, output.prefix (default ${DEFAULT_CONFIG_FILE})`,
+    ),
+)
+  .option('--out <dir|s3://bucket/prefix>', 'where the resolution and audit go', DEFAULT_OUT)
+  .option('--kms-key <arn>', 'SSE-KMS key for s3:// output (or OKTA_FLOW_KMS_KEY)')
+  .option('--max-actions <n>', 'refuse plans with more rows than this', wholeNumber, 100)
+  .addOption(new Option('--on-error <mode>', 'after a failed action').choices(['stop', 'continue']).default('stop'))
+  .option('--json', 'print the resolution (and execution) as JSON')
+  .addHelpText('after', `\nActions (columns, Okta call):\n${actionsHelp()}`)
+  .action(
+    async (
+      plan: string,
+      opts: OktaSourceFlags & {
+        execute?: boolean;
+        config?: string;
+        out: string;
+        kmsKey?: string;
+        maxActions: number;
+        onError: 'stop' | 'continue';
+        json?: boolean;
+      },
+    ) => {
+      await applyCommand({ plan, ...opts });
     },
   );
 

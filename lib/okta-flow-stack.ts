@@ -64,5 +64,12 @@ export class OktaFlowStack extends Stack {
     output('GlueDatabaseName', flow.databaseName, 'Athena database (one table per object)');
     output('AlarmTopicArn', flow.alarmTopic.topicArn, 'Alarms publish here');
     output('DashboardName', flow.dashboard.dashboardName, 'CloudWatch dashboard');
+    if (flow.applyPlan) {
+      output(
+        'ApplyPlanStateMachineArn',
+        flow.applyPlan.stateMachine.stateMachineArn,
+        'ApplyPlan: start with {"plan": "s3://<bucket>/<prefix>/plans/<plan>.jsonl", "execute": false}',
+      );
+    }
   }
 }

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { type Config, type ConfigInput, loadConfig, parseConfig } from '../lambdas/flow/config/index.js';
 import { FIRST_PARTITION_DAY, hasGlueTables } from '../lambdas/lake/glue-definitions.js';
 import { AppFlowConnector } from './appflow-connector.js';
+import { ApplyPlanStateMachine } from './apply-plan-state-machine.js';
 import { CredentialsSecret } from './credentials-secret.js';
 import { EncryptionKeys } from './encryption-keys.js';
 import { FlowSchedules } from './flow-schedules.js';
@@ -93,6 +94,8 @@ export class OktaFlow extends Construct {
   readonly credentials: CredentialsSecret;
   readonly functions: RunnerFunctions;
   readonly runFlow: RunFlowStateMachine;
+  /** `<stack>-ApplyPlan` (write-back plans), when okta.writeCredentialsSecret is configured. */
+  readonly applyPlan: ApplyPlanStateMachine | undefined;
   readonly schedules: FlowSchedules;
   readonly glue: GlueTables;
   readonly monitoring: Monitoring;
@@ -137,6 +140,20 @@ export class OktaFlow extends Construct {
       timeout: RUN_TIMEOUT,
       name: config.stack.name,
     });
+
+    const writeSecret = config.okta.writeCredentialsSecret;
+    this.applyPlan =
+      writeSecret === undefined
+        ? undefined
+        : new ApplyPlanStateMachine(this, 'ApplyPlan', {
+            handlersDir,
+            configJson: runtimeConfigJson(this, config, this.credentials.secretId),
+            bucket: this.output.bucket,
+            prefix: config.output.prefix,
+            key,
+            writeSecret,
+            name: config.stack.name,
+          });
 
     this.schedules = new FlowSchedules(this, 'Schedules', {
       flows: config.flows,

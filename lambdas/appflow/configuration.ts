@@ -6,6 +6,7 @@
  */
 import { OKTA_FLOW_VERSION } from '../okta/version.js';
 import { OKTA_DOMAIN_SETTING } from './session.js';
+import { SUPPORTED_WRITE_OPERATIONS } from './write-data.js';
 
 /** Must not start with aws, amazon or appflow. */
 export const CONNECTOR_OWNER = 'okta-flow';
@@ -55,7 +56,8 @@ export function connectorConfiguration() {
     connectorOwner: CONNECTOR_OWNER,
     connectorName: CONNECTOR_NAME,
     connectorVersion: OKTA_FLOW_VERSION,
-    connectorModes: ['SOURCE'],
+    // DESTINATION: WriteData for User (INSERT, UPDATE) and GroupMember (INSERT, DELETE) (write-data.ts).
+    connectorModes: ['SOURCE', 'DESTINATION'],
     authenticationConfig: {
       isBasicAuthSupported: false,
       isApiKeyAuthSupported: true,
@@ -90,7 +92,7 @@ export function connectorConfiguration() {
     operatorsSupported: [...OPERATORS_SUPPORTED],
     supportedTriggerTypes: ['SCHEDULED', 'ONDEMAND'],
     triggerFrequenciesSupported: ['BYMINUTE', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'ONCE'],
-    supportedWriteOperations: null,
+    supportedWriteOperations: [...SUPPORTED_WRITE_OPERATIONS],
     logoURL: null,
     supportedDataTransferTypes: ['RECORD'],
   };

@@ -30,6 +30,7 @@ import { retrieveData } from './retrieve-data.js';
 import { validateRuntimeSettings } from './runtime-settings.js';
 import { credentialsFromSecretJson } from './secrets.js';
 import { OKTA_DOMAIN_SETTING, openSession, type Session } from './session.js';
+import { writeData } from './write-data.js';
 
 /** Every key of each response type other than isSuccess/errorDetails, null on failure. */
 const FAILURE_KEYS: Readonly<Record<RequestType, readonly string[]>> = {
@@ -192,10 +193,24 @@ async function dispatch(
       const session = await open(req.connectorContext.connectorRuntimeSettings, req.connectorContext.credentials);
       return ok(await retrieveData(req, session, deps));
     }
-    case 'WriteDataRequest':
-      parse(writeDataSchema, event);
-      throw new InvalidRequestError(
-        'The Okta connector is a source only (connectorModes: SOURCE); it cannot write records to Okta.',
+    case 'WriteDataRequest': {
+      const req = parse(writeDataSchema, event);
+      if (!req.connectorContext) throw new InvalidRequestError('WriteData needs connectorContext (the connection).');
+      const session = await open(req.connectorContext.connectorRuntimeSettings, req.connectorContext.credentials);
+      return ok(
+        await writeData(
+          {
+            entityIdentifier: req.entityIdentifier ?? '',
+            operation: req.operation ?? '',
+            idFieldNames: req.idFieldNames ?? [],
+            records: req.records ?? [],
+            allOrNone: req.allOrNone === true,
+          },
+          session.client,
+          deps.logger,
+          deps.now,
+        ),
       );
+    }
   }
 }

@@ -7,6 +7,7 @@ import { isQueryParameterField } from '../okta/catalog/index.js';
 import type { FieldDef, FilterOperator, ObjectDef } from '../okta/catalog/types.js';
 import { windowColumn } from '../okta/extract/bounds.js';
 import type { CacheControl, Entity, EntityDefinition, FieldDefinition } from './protocol.js';
+import { WRITABLE_ENTITIES } from './write-data.js';
 
 /** Entities and their fields change rarely; AppFlow's minimum is 600 s, its default one hour. */
 export const METADATA_CACHE_CONTROL: CacheControl = { timeToLive: 3600, timeToLiveUnit: 'SECONDS' };
@@ -27,7 +28,7 @@ export function toEntity(def: ObjectDef): Entity {
   return {
     entityIdentifier: def.name,
     hasNestedEntities: false,
-    isWritable: false,
+    isWritable: def.name in WRITABLE_ENTITIES,
     label: def.label,
     description: def.description,
     customProperties: null,
@@ -60,7 +61,7 @@ export function toFieldDefinition(def: ObjectDef, field: FieldDef): FieldDefinit
       isQueryable: operators.length > 0,
       isTimestampFieldForIncrementalQueries: field.type === 'DateTime' && field.column === windowColumn(def),
     },
-    writeProperties: null,
+    writeProperties: writePropertiesOf(def, field),
     filterOperators: operators,
     customProperties: field.custom ? { custom: 'true', oktaPath: field.path.join('.') } : null,
   };
@@ -71,5 +72,19 @@ export function toEntityDefinition(def: ObjectDef): EntityDefinition {
     entity: toEntity(def),
     fields: offeredFields(def).map((f) => toFieldDefinition(def, f)),
     customProperties: null,
+  };
+}
+
+/** User's write fields: `id` identifies the user to UPDATE, `profile` is what INSERT creates and UPDATE changes. */
+function writePropertiesOf(def: ObjectDef, field: FieldDef): FieldDefinition['writeProperties'] {
+  if (def.name !== 'User' || (field.column !== 'id' && field.column !== 'profile')) return null;
+  const profile = field.column === 'profile';
+  return {
+    isCreatable: profile,
+    isUpdatable: profile,
+    isNullable: false,
+    isUpsertable: false,
+    isDefaultedOnCreate: !profile,
+    supportedWriteOperations: profile ? ['INSERT', 'UPDATE'] : ['UPDATE'],
   };
 }

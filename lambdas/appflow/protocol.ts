@@ -164,9 +164,19 @@ export interface FieldDefinition {
   /** Field constraints (allowedValues, …); okta-flow declares none. */
   readonly constraints: null;
   readonly readProperties: ReadProperties;
-  readonly writeProperties: null;
+  readonly writeProperties: WriteProperties | null;
   readonly filterOperators: string[];
   readonly customProperties: Record<string, string> | null;
+}
+
+/** AppFlow's FieldDefinition.writeProperties (destination fields). */
+export interface WriteProperties {
+  readonly isCreatable: boolean;
+  readonly isUpdatable: boolean;
+  readonly isNullable: boolean;
+  readonly isUpsertable: boolean;
+  readonly isDefaultedOnCreate: boolean;
+  readonly supportedWriteOperations: string[];
 }
 
 export interface EntityDefinition {

@@ -71,6 +71,15 @@ export interface OktaClient extends OktaApi {
   /** GET with full response access (status, headers), same retries and errors as `getJson`. */
   get(pathOrUrl: string, init?: { signal?: AbortSignal }): Promise<OktaResponse>;
   paginate<T = OktaRecord>(pathOrUrl: string, init?: PaginateOptions): AsyncGenerator<OktaPage<T>>;
+  /**
+   * A write (POST/PUT/DELETE) through the same credentials and governor (each method + path family is its own
+   * bucket, as Okta counts them). Never repeated when Okta may have acted on it; see OktaHttpExecutor.request.
+   */
+  send(
+    method: 'POST' | 'PUT' | 'DELETE',
+    pathOrUrl: string,
+    init?: { body?: unknown; signal?: AbortSignal },
+  ): Promise<OktaResponse>;
   /** What the governor currently knows (limits, remaining, skew, concurrency cap), for logs and benches. */
   rateLimitSnapshot(): GovernorSnapshot;
   /** The credential in words, without secrets. */
@@ -121,6 +130,8 @@ export function createOktaClient(options: OktaClientOptions): OktaClient {
     paginate<T = OktaRecord>(pathOrUrl: string, init: PaginateOptions = {}): AsyncGenerator<OktaPage<T>> {
       return paginate<T>(pathOrUrl, { origin, get, observer, scrub: (text) => executor.scrub(text) }, init);
     },
+    send: (method, pathOrUrl, init) =>
+      executor.request(method, resolveOnOrigin(pathOrUrl, origin), { body: init?.body, signal: init?.signal }),
     rateLimitSnapshot: () => governor.snapshot(),
     describeCredentials: () => options.credentials.describe(),
   };

@@ -78,6 +78,11 @@ export const oktaSchema = z
           'The Secrets Manager secret holding the Okta credentials: an existing secret name or ARN, or {"create": true} for the stack to create an empty one to fill with `okta-flow connect`.',
         examples: ['okta-flow/okta-credentials', { create: true }],
       }),
+    writeCredentialsSecret: secretNameOrArn.optional().meta({
+      description:
+        'The Secrets Manager secret holding the credential `okta-flow apply` and the ApplyPlan state machine write with (same formats as credentialsSecret). Separate from credentialsSecret so the read flows keep read-only scopes; an OAuth app needs okta.users.manage, okta.groups.manage and okta.apps.manage. Unset: apply can only use --secret-file or a sandbox.',
+      examples: ['okta-flow/okta-write-credentials'],
+    }),
     rateLimitShare: z
       .number()
       .gt(0)

@@ -28,7 +28,7 @@ import {
 } from '../errors.js';
 import type { OktaClientObserver } from '../types.js';
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
-import { bucketFor, scopeForPath } from './buckets.js';
+import { bucketFor, scopeForRequest } from './buckets.js';
 import type { Clock } from './clock.js';
 import { sleepWithSignal } from './clock.js';
 import type { RateGovernor } from './governor.js';
@@ -99,8 +99,22 @@ export class OktaHttpExecutor {
   }
 
   /** GET `url` (already validated as same-origin by the caller) and return its parsed JSON body. */
-  async get(url: URL, signal?: AbortSignal): Promise<OktaResponse> {
-    const method = 'GET';
+  get(url: URL, signal?: AbortSignal): Promise<OktaResponse> {
+    return this.request('GET', url, { signal });
+  }
+
+  /**
+   * One request. GETs follow the retry policy above. Writes (POST/PUT/DELETE) are never repeated when Okta may have
+   * acted on them (5xx, network failure, timeout, unreadable body: the error says the outcome is unknown); they are
+   * retried only when Okta refused them before acting: 429 (after the reset) and 401 with a refreshed token.
+   */
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: URL,
+    init: { signal?: AbortSignal | undefined; body?: unknown } = {},
+  ): Promise<OktaResponse> {
+    const signal = init.signal;
+    const write = method !== 'GET';
     const path = this.scrub(redactUrlPath(url));
     const bucket = bucketFor(method, url.pathname);
     const budget = new RequestWaitBudget(
@@ -125,6 +139,7 @@ export class OktaHttpExecutor {
         Accept: 'application/json',
         'User-Agent': this.o.userAgent,
       };
+      if (init.body !== undefined) headers['Content-Type'] = 'application/json';
       if (retryFor) {
         headers['X-Okta-Retry-For'] = retryFor;
         headers['X-Okta-Retry-Count'] = String(rateLimitRetries);
@@ -133,7 +148,13 @@ export class OktaHttpExecutor {
       let bytes: ArrayBuffer | undefined;
       let failure: Failure | undefined;
       try {
-        response = await this.o.fetch(url, { method, headers, signal: combined, redirect: 'manual' });
+        response = await this.o.fetch(url, {
+          method,
+          headers,
+          signal: combined,
+          redirect: 'manual',
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
         bytes = await response.arrayBuffer();
       } catch (err) {
         if (signal?.aborted) {
@@ -212,7 +233,7 @@ export class OktaHttpExecutor {
           continue;
         }
         case 'retryable': {
-          if (retries >= this.o.maxRetries) throw failure.error();
+          if (write || retries >= this.o.maxRetries) throw failure.error();
           const delayMs = backoffDelay(retries, this.o.random, this.o.backoff ?? DEFAULT_BACKOFF);
           retries++;
           this.o.observer?.onRetry?.({ path, attempt: retries, reason: failure.reason, delayMs });
@@ -281,20 +302,21 @@ export class OktaHttpExecutor {
       const challenge = this.scrub(response.headers.get('www-authenticate') ?? '');
       if (/insufficient_scope/i.test(challenge)) {
         const fromHeader = /scope="([^"]*)"/i.exec(challenge)?.[1];
-        const scope = fromHeader?.split(/\s+/).filter(Boolean) ?? [scopeForPath(url.pathname)].filter(isString);
+        const scope =
+          fromHeader?.split(/\s+/).filter(Boolean) ?? [scopeForRequest(method, url.pathname)].filter(isString);
         return {
           kind: 'fatal',
           error: new OktaScopeError({ missingScopes: scope, status, method, path, requestId }),
         };
       }
       if (authKind === 'bearer' && info.errorCode === 'E0000006') {
-        const scope = scopeForPath(url.pathname);
+        const scope = scopeForRequest(method, url.pathname);
         return {
           kind: 'fatal',
           error: new OktaApiError(info, {
             message:
               `Okta answered 403 E0000006 (no permission) to ${method} ${path}: the OAuth app needs ` +
-              `${scope ? `scope ${scope} and ` : ''}an admin role that can read this resource` +
+              `${scope ? `scope ${scope} and ` : ''}an admin role that can ${method === 'GET' ? 'read' : 'change'} this resource` +
               `${requestId ? ` [request id ${requestId}]` : ''}.`,
           }),
         };

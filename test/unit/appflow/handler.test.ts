@@ -19,7 +19,7 @@ afterAll(() => {
 describe('handler', () => {
   it('answers DescribeConnectorConfiguration without touching AWS or Okta', async () => {
     const res = await handler({ type: 'DescribeConnectorConfigurationRequest', locale: 'en-US' });
-    expect(res).toMatchObject({ isSuccess: true, errorDetails: null, connectorModes: ['SOURCE'] });
+    expect(res).toMatchObject({ isSuccess: true, errorDetails: null, connectorModes: ['SOURCE', 'DESTINATION'] });
     expect(sm.calls()).toHaveLength(0);
   });
 

@@ -50,7 +50,7 @@ describe('DescribeConnectorConfigurationRequest', () => {
       expect(res[key]).toMatch(/^(?!aws|amazon|appflow)/i);
     }
     expect(res.connectorVersion).toMatch(/^\d+\.\d+\.\d+/);
-    expect(res.connectorModes).toEqual(['SOURCE']);
+    expect(res.connectorModes).toEqual(['SOURCE', 'DESTINATION']);
     expect(res.authenticationConfig).toEqual({
       isBasicAuthSupported: false,
       isApiKeyAuthSupported: true,
@@ -91,7 +91,7 @@ describe('DescribeConnectorConfigurationRequest', () => {
     expect(res.operatorsSupported).toEqual(expect.arrayContaining(['PROJECTION', 'BETWEEN', 'CONTAINS', 'NO_OP']));
     expect(res.supportedTriggerTypes).toEqual(['SCHEDULED', 'ONDEMAND']);
     expect(res.triggerFrequenciesSupported).toEqual(['BYMINUTE', 'HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'ONCE']);
-    expect(res.supportedWriteOperations).toBeNull();
+    expect(res.supportedWriteOperations).toEqual(['INSERT', 'UPDATE', 'DELETE']);
     expect(res.logoURL).toBeNull();
     expect(res.supportedDataTransferTypes).toEqual(['RECORD']);
     expect(okta.requests).toEqual([]);
@@ -224,7 +224,7 @@ describe('ListEntitiesRequest', () => {
         ['customProperties', 'description', 'entityIdentifier', 'hasNestedEntities', 'isWritable', 'label'].sort(),
       );
       expect(e.hasNestedEntities).toBe(false);
-      expect(e.isWritable).toBe(false);
+      expect(e.isWritable).toBe(e.entityIdentifier === 'User');
       expect(e.customProperties).toBeNull();
     }
   });
@@ -273,7 +273,10 @@ describe('DescribeEntityRequest', () => {
           'customProperties',
         ].sort(),
       );
-      expect(f.writeProperties).toBeNull();
+      // Only User's id and profile are destination fields (WriteData UPDATE / INSERT).
+      if (['id', 'profile'].includes(String(f.fieldName))) {
+        expect(f.writeProperties).toMatchObject({ isCreatable: f.fieldName === 'profile', isUpsertable: false });
+      } else expect(f.writeProperties).toBeNull();
       expect(f.constraints).toBeNull();
       expect(f.defaultValue).toBeNull();
       expect(f.filterOperators as string[]).not.toContain('IN');
@@ -451,29 +454,37 @@ describe('RetrieveDataRequest', () => {
 });
 
 describe('WriteDataRequest', () => {
-  it('answers a clear InvalidArgument: the connector is source only', async () => {
+  it('answers a clear InvalidArgument for an entity or operation it does not write, asking Okta nothing', async () => {
     const { deps, okta } = setup();
-    const res = await handleConnectorRequest(
-      {
-        type: 'WriteDataRequest',
-        entityIdentifier: 'User',
-        connectorContext: context(),
-        operation: 'INSERT',
-        idFieldNames: ['id'],
-        records: ['{"id":"00u1"}'],
-        allOrNone: false,
-      },
-      deps,
-    );
-    expect(res).toEqual({
-      isSuccess: false,
-      errorDetails: {
-        errorCode: 'InvalidArgument',
-        errorMessage: expect.stringContaining('source only'),
-        retryAfterSeconds: null,
-      },
-      writeRecordResults: null,
-    });
+    for (const [entityIdentifier, operation] of [
+      ['Group', 'INSERT'],
+      ['User', 'DELETE'],
+      ['GroupMember', 'UPDATE'],
+    ]) {
+      const res = await handleConnectorRequest(
+        {
+          type: 'WriteDataRequest',
+          entityIdentifier,
+          connectorContext: context(),
+          operation,
+          idFieldNames: ['id'],
+          records: ['{"id":"00u1"}'],
+          allOrNone: false,
+        },
+        deps,
+      );
+      expect(res).toEqual({
+        isSuccess: false,
+        errorDetails: {
+          errorCode: 'InvalidArgument',
+          errorMessage: expect.stringContaining(
+            'WriteData supports User (INSERT, UPDATE) and GroupMember (INSERT, DELETE)',
+          ),
+          retryAfterSeconds: null,
+        },
+        writeRecordResults: null,
+      });
+    }
     expect(okta.requests).toEqual([]);
   });
 });

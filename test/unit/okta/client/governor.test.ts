@@ -54,6 +54,10 @@ describe('buckets', () => {
     expect(bucketFor('GET', '/api/v1/usersX')).toBe('GET /api/v1');
     expect(bucketFor('GET', '/api/v1/meta/types/user')).toBe('GET /api/v1/meta');
     expect(bucketFor('POST', '/oauth2/v1/token')).toBe('POST /oauth2/v1/token');
+    // A family's writes are one bucket, whatever the method.
+    expect(bucketFor('POST', '/api/v1/users/00u1/lifecycle/suspend')).toBe('WRITE /api/v1/users');
+    expect(bucketFor('DELETE', '/api/v1/users/00u1')).toBe('WRITE /api/v1/users');
+    expect(bucketFor('PUT', '/api/v1/groups/00g1/users/00u1')).toBe('WRITE /api/v1/groups');
     expect(bucketFor('GET', '/api/v1/authorizationServers')).toBe('GET /api/v1');
   });
 });
