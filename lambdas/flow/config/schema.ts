@@ -400,6 +400,15 @@ export const flowSchema = z
       .boolean()
       .default(true)
       .meta({ description: 'false: keep the flow but do not schedule it.', examples: [true] }),
+    perUserRequests: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "UserFactor: read every user's factors (ONE request per user) without a filter naming users. " +
+          '`okta-flow describe UserFactor` states the cost.',
+        examples: [true],
+      }),
   })
   .superRefine((flow, ctx) => {
     if (flow.filters !== undefined && flow.filterExpression !== undefined) {

@@ -13,7 +13,7 @@
 import { recordKey } from '../../okta/catalog/index.js';
 import type { ObjectDef } from '../../okta/catalog/types.js';
 import { OktaRateLimitDeferral } from '../../okta/errors.js';
-import { extract } from '../../okta/extract/extract.js';
+import { extractObject } from '../../okta/extract/extract-object.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
@@ -138,7 +138,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         await writeDeletes(api, run, writer, live, input.signal);
         done = true;
       } else {
-        for await (const page of extract(
+        for await (const page of extractObject(
           request.def,
           {
             ...(request.fields !== undefined ? { fields: request.fields } : {}),
@@ -147,10 +147,16 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
             ...(task.slice !== null ? { slice: task.slice } : {}),
             resumeFrom: okta,
             ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
+            ...(request.flow.perUserRequests === true ? { perParentRequests: true } : {}),
           },
           {
             api,
             plan: planQuery,
+            onParentGone: ({ object, parent, parentId }) =>
+              observer.onWarning?.({
+                code: 'okta.relation.parent-gone',
+                message: `${parent} ${parentId} was deleted during the ${object} scan (404 E0000007): its children are skipped.`,
+              }),
             ...(input.signal ? { signal: input.signal } : {}),
             ...(seen !== null ? { seen } : {}),
           },

@@ -76,6 +76,19 @@ describe('catalog rules', () => {
     expect(problems(flow)).toEqual(expected);
   });
 
+  it('UserFactor (one request per user) needs a filter naming users or "perUserRequests": true', () => {
+    const [line] = problems({ object: 'UserFactor' });
+    expect(line).toMatch(/^flows\[0\]\.perUserRequests: UserFactor makes one request per User /);
+    expect(line).toContain('"perUserRequests": true');
+    expect(problems({ object: 'UserFactor', perUserRequests: true })).toEqual([]);
+    expect(problems({ object: 'UserFactor', filters: [{ field: 'user_id', op: '=', value: '00u1' }] })).toEqual([]);
+    // a filter that does not name users (status of every user) still needs the opt-in
+    expect(problems({ object: 'UserFactor', filters: [{ field: 'factor_type', op: '=', value: 'sms' }] })).toHaveLength(
+      1,
+    );
+    expect(problems({ object: 'GroupMember' })).toEqual([]);
+  });
+
   it('suggests the right name for an unknown filter field', () => {
     const [line] = problems({ object: 'User', filters: [{ field: 'profle.login', op: '=', value: 'x' }] });
     expect(line).toMatch(/^flows\[0\]\.filters: Unknown field 'profle\.login' for User\. /);
