@@ -6,7 +6,7 @@
  * "Example:" part of error messages.
  */
 import { z } from 'zod';
-import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../../okta/catalog/types.js';
+import { OKTA_OBJECT_NAMES, type OktaObjectName, PER_PARENT_SNAPSHOT_OBJECTS } from '../../okta/catalog/types.js';
 import { filterSpecSchema } from './filter-spec.js';
 import { hostnameProblem, isOktaHostedDomain, OKTA_DOMAIN_SUFFIXES } from './okta-domain.js';
 import { scheduleExpressionProblem } from './schedule-expression.js';
@@ -419,11 +419,15 @@ export const flowSchema = z
         params: { example: 'status = "ACTIVE"' },
       });
     }
-    if (flow.deleteDetection === 'snapshot-diff' && flow.mode !== 'full') {
+    if (
+      flow.deleteDetection === 'snapshot-diff' &&
+      flow.mode !== 'full' &&
+      !PER_PARENT_SNAPSHOT_OBJECTS.includes(flow.object)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['deleteDetection'],
-        message: '"snapshot-diff" needs mode "full" (an incremental run is not a snapshot); use "system-log"',
+        message: `"snapshot-diff" needs mode "full" (an incremental run is not a snapshot; ${PER_PARENT_SNAPSHOT_OBJECTS.join(', ')} excepted: it re-reads whole groups); use "system-log"`,
         params: { example: 'system-log' },
       });
     }

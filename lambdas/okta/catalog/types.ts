@@ -34,6 +34,14 @@ export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = [
   'UserFactor',
 ];
 
+/**
+ * Relations whose incremental runs re-read whole parents (GroupMember: every group whose membership changed), so a
+ * per-parent snapshot diff finds their removed pairs: `deleteDetection: "snapshot-diff"` works in incremental mode
+ * for them. Kept here (not derived) because the config schema must not load the catalog; a unit test checks it is
+ * exactly the relations with a cursor.
+ */
+export const PER_PARENT_SNAPSHOT_OBJECTS: readonly OktaObjectName[] = ['GroupMember'];
+
 /** AppFlow's field data types (the subset okta-flow emits). */
 export type AppFlowDataType =
   | 'String'

@@ -140,6 +140,7 @@ export async function* extractChildren(
   let firstParentPage = true;
   for await (const parentPage of parentPages(source, parentDef, pFilter, cursor.parentPage, deps)) {
     signal?.throwIfAborted();
+    deps.onParents?.(parentPage.parents.map((p) => parentIdOf(parentDef, p)));
     const parents = parentPage.parents.filter((p) => !(source.skipParent?.(p) ?? false));
     const ids = parents.map((p) => parentIdOf(parentDef, p));
     let start = 0;

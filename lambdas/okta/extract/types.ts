@@ -89,6 +89,8 @@ export interface ExtractDeps {
   readonly seen?: KeySet;
   /** Relations: child listings fetched at once, ahead of the one being read (default 4). */
   readonly childConcurrency?: number;
+  /** Relations: the ids of each page of parents listed (before any is skipped as empty), as it is read. */
+  readonly onParents?: (parentIds: readonly string[]) => void;
   /** Relations: a parent that vanished mid-run (404 E0000007 on its child listing); it is skipped. */
   readonly onParentGone?: (info: { object: OktaObjectName; parent: OktaObjectName; parentId: string }) => void;
 }
