@@ -61,7 +61,7 @@ export function renderRelations(r: RelationsReport): string {
     ],
   );
   const incremental = markdownTable(
-    ['changed groups k', 'requests', 'minimum', 'pairs re-read'],
+    ['changed groups k', 'requests', 'expected (1 + member pages of the k groups, +1 member each)', 'pairs re-read'],
     r.incremental.map((x) => [x.k, x.requests, x.minimum, x.records]),
   );
   const busiest = Math.max(0, ...r.rateShare.perMinute.slice(0, -1));
@@ -83,7 +83,9 @@ export function renderRelations(r: RelationsReport): string {
     '',
     full,
     '',
-    'Incremental GroupMember run after a membership change in k groups (`filter=lastMembershipUpdated`, overlap 0): requests ∝ k.',
+    'Incremental GroupMember run after adding one user to k groups (`filter=lastMembershipUpdated`, overlap 0): requests ∝ k. ' +
+      'The expectation assumes every add is new; where the user already was a member the add changes nothing (no ' +
+      'lastMembershipUpdated bump), so a run can cost less than expected, never more.',
     '',
     incremental,
     '',
