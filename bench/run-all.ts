@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark set, then BENCHMARKS.md rewritten with the figures — not a test.
  *
- *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share] [--no-write]
+ *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share,relations] [--no-write]
  *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--phase-cap-seconds N]
  *     [--from-results]
  *
@@ -22,8 +22,9 @@ import { type EndToEndReport, renderEndToEnd } from './lib/render-end-to-end.js'
 import { renderExtract } from './lib/render-extract.js';
 import { REPO_ROOT } from './lib/sandbox-process.js';
 import { type RateShareReport, renderRateShare } from './rate-share-report.js';
+import { type RelationsReport, renderRelations } from './relations-report.js';
 
-const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share'] as const;
+const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share', 'relations'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -119,6 +120,16 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
         phase,
         script: 'bench/rate-share.ts',
         args: ['--users', quick ? '40000' : '130000', '--cap-seconds', quick ? '60' : '200'],
+        capSeconds: quick ? 5 * 60 : 15 * 60,
+      };
+    case 'relations':
+      // Relations (issue 14): a full and incremental GroupMember runs, then ~2 minutes at the share.
+      return {
+        phase,
+        script: 'bench/relations.ts',
+        args: quick
+          ? ['--users', '20000', '--groups', '300', '--rate-seconds', '70']
+          : ['--users', '100000', '--groups', '1000'],
         capSeconds: quick ? 5 * 60 : 15 * 60,
       };
   }
@@ -350,6 +361,11 @@ function renderBenchmarks(): string {
     return r === null ? 'Unreadable result.' : `${renderRateShare(r)}\n`;
   });
 
+  const relations = section('relations', 'Relations: GroupMember requests and rate share (issue 14)', (file) => {
+    const r = readJson<RelationsReport>(file);
+    return r === null ? 'Unreadable result.' : `${renderRelations(r)}\n`;
+  });
+
   const reproduce = [
     '## How to reproduce',
     '',
@@ -363,6 +379,7 @@ function renderBenchmarks(): string {
     'npx tsx bench/end-to-end.ts --users 100000',
     'npx tsx bench/output.ts --records 100000 --section sinks',
     'npx tsx bench/rate-share.ts --users 130000  # the share as a ceiling: sliced, resumed and sequential runs',
+    'npx tsx bench/relations.ts --users 100000 --groups 1000  # GroupMember: requests vs minimum, incremental, share',
     '```',
     '',
     `Caps: each extraction variant stops by itself after ${extractCap} s and each end-to-end run after ${e2eCap} s ` +
@@ -372,5 +389,5 @@ function renderBenchmarks(): string {
     '',
   ].join('\n');
 
-  return [head, sandbox, extract, output, e2e, rateShare, reproduce].join('\n');
+  return [head, sandbox, extract, output, e2e, rateShare, relations, reproduce].join('\n');
 }

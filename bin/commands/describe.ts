@@ -34,6 +34,16 @@ export interface DescribedObject {
   readonly cursorField: string | null;
   readonly sliceFields: readonly string[];
   readonly fields: DescribedField[];
+  /**
+   * Relations: where the pairs come from and what a full run costs in requests; `parentColumns` are pushed to the
+   * parent scan; `optIn` names the flow option a per-parent-request object needs without a filter naming parents.
+   */
+  readonly relation?: {
+    readonly parent: string;
+    readonly cost: string;
+    readonly parentColumns: readonly string[];
+    readonly optIn?: string;
+  };
   /** With org access (User): the org's custom attributes, merged over user types. */
   readonly customAttributes?: DescribedAttribute[];
   /** With org access: what could not be read or merged cleanly. */
@@ -80,11 +90,22 @@ function describeAttribute(def: ObjectDef, a: CustomAttribute): DescribedAttribu
 }
 
 function describeDef(def: ObjectDef): DescribedObject {
+  const source = def.source?.kind === 'children' ? def.source : undefined;
   return {
     object: def.name,
     primaryKey: def.primaryKey,
     cursorField: def.cursorField,
     sliceFields: def.sliceFields,
+    ...(source !== undefined
+      ? {
+          relation: {
+            parent: source.parent,
+            cost: source.cost,
+            parentColumns: Object.keys(source.parentFields),
+            ...(source.perParentOptIn !== undefined ? { optIn: source.perParentOptIn } : {}),
+          },
+        }
+      : {}),
     fields: def.fields.map((f) => ({
       column: f.column,
       label: f.label,
@@ -102,15 +123,28 @@ export function describeText(described: DescribedObject): string {
   const head = [
     `${described.object}: primary key ${described.primaryKey.join(' + ')}, incremental cursor ${described.cursorField ?? 'none (full copies only)'}, ` +
       `slice fields ${described.sliceFields.join(', ') || 'none'}`,
+    ...(described.relation !== undefined
+      ? [
+          `Relation: the children of each ${described.relation.parent}; filters on ${described.relation.parentColumns.join(', ')} narrow the ${described.relation.parent} scan.`,
+          `Cost in requests: ${described.relation.cost}.`,
+          ...(described.relation.optIn !== undefined
+            ? [
+                `Runs only with an EQUAL_TO/IN filter naming ${described.relation.parent.toLowerCase()}s, or with "${described.relation.optIn}": true on the flow.`,
+              ]
+            : []),
+        ]
+      : []),
     '',
   ];
   const rows = described.fields.map((f) => [
     f.column,
     f.type,
     f.operators.join(' ') || '-',
-    Object.entries(f.pushDown)
-      .map(([op, targets]) => `${op}:${targets.join('|')}`)
-      .join(' ') || 'residual only',
+    described.relation?.parentColumns.includes(f.column)
+      ? `${described.relation.parent} scan`
+      : Object.entries(f.pushDown)
+          .map(([op, targets]) => `${op}:${targets.join('|')}`)
+          .join(' ') || 'residual only',
     f.sensitive ? 'sensitive' : '',
   ]);
   const lines = [...head, formatTable(['field', 'type', 'operators', 'push-down', ''], rows)];

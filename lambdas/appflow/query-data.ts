@@ -8,7 +8,7 @@
  *   page that was split.
  * - A token is only ever returned when more data may remain; the last page answers `nextToken: null`.
  */
-import { extract } from '../okta/extract/extract.js';
+import { extractObject } from '../okta/extract/extract-object.js';
 import { planQuery } from '../okta/query/plan.js';
 import type { OktaRecord } from '../okta/types.js';
 import type { ConnectorDeps } from './deps.js';
@@ -88,7 +88,7 @@ export async function queryData(
     Math.max(0, deps.limits.hardBudgetMs - elapsed()),
   );
   try {
-    const pages = extract(
+    const pages = extractObject(
       def,
       {
         fields: fields.map((f) => f.column),

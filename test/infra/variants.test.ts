@@ -246,9 +246,11 @@ describe('imported bucket, key and secret (by name), client-side encryption, wit
 });
 
 describe('config rules the stack relies on', () => {
-  it('APPFLOW_INCREMENTAL_OBJECTS are exactly the catalog objects with a cursor field', () => {
+  it('APPFLOW_INCREMENTAL_OBJECTS are exactly the directory objects with a cursor field', () => {
+    // The sample flow windows on last_updated; a relation's cursor is its parent's (GroupMember:
+    // group_last_membership_updated), so relations are not offered there.
     const withCursor = listObjectDefs()
-      .filter((d) => d.cursorField !== null)
+      .filter((d) => d.cursorField !== null && d.source?.kind !== 'children')
       .map((d) => d.name);
     expect([...APPFLOW_INCREMENTAL_OBJECTS].sort()).toEqual(withCursor.sort());
   });

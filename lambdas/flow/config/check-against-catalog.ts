@@ -9,6 +9,7 @@
 
 import { getObjectDef, resolveField } from '../../okta/catalog/index.js';
 import { type ObjectDef, OKTA_OBJECT_NAMES } from '../../okta/catalog/types.js';
+import { perParentRefusal } from '../../okta/extract/children.js';
 import type { Filter } from '../../okta/query/filter.js';
 import { FilterSyntaxError, parseFilterExpression } from '../../okta/query/parse-filter-expression.js';
 import { FilterValidationError, resolveFilter } from '../../okta/query/resolve-filter.js';
@@ -48,8 +49,31 @@ function flowProblems(flow: FlowConfig, at: string): ConfigProblem[] {
     });
   }
   problems.push(...fieldProblems(flow, def, at));
-  problems.push(...filterProblems(flow, def, at));
+  const filterIssues = filterProblems(flow, def, at);
+  problems.push(...filterIssues);
+  if (filterIssues.length === 0) problems.push(...perParentProblems(flow, def, at));
   return problems;
+}
+
+/** UserFactor (one request per user) needs a filter naming users or the flow's explicit opt-in. */
+function perParentProblems(flow: FlowConfig, def: ObjectDef, at: string): ConfigProblem[] {
+  if (def.source?.kind !== 'children' || def.source.perParentOptIn === undefined) return [];
+  let filter: Filter | null = null;
+  try {
+    filter =
+      flow.filters !== undefined
+        ? toFilter(flow.filters)
+        : flow.filterExpression !== undefined
+          ? parseFilterExpression(flow.filterExpression).filter
+          : null;
+  } catch {
+    return [];
+  }
+  const refusal = perParentRefusal(def, {
+    filter,
+    ...(flow.perUserRequests !== undefined ? { perParentRequests: flow.perUserRequests } : {}),
+  });
+  return refusal === null ? [] : [{ path: `${at}.perUserRequests`, message: refusal, example: 'true' }];
 }
 
 function withCursor(): string {

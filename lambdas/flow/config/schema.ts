@@ -6,7 +6,7 @@
  * "Example:" part of error messages.
  */
 import { z } from 'zod';
-import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../../okta/catalog/types.js';
+import { OKTA_OBJECT_NAMES, type OktaObjectName, PER_PARENT_SNAPSHOT_OBJECTS } from '../../okta/catalog/types.js';
 import { filterSpecSchema } from './filter-spec.js';
 import { hostnameProblem, isOktaHostedDomain, OKTA_DOMAIN_SUFFIXES } from './okta-domain.js';
 import { scheduleExpressionProblem } from './schedule-expression.js';
@@ -405,6 +405,15 @@ export const flowSchema = z
       .boolean()
       .default(true)
       .meta({ description: 'false: keep the flow but do not schedule it.', examples: [true] }),
+    perUserRequests: z
+      .boolean()
+      .optional()
+      .meta({
+        description:
+          "UserFactor: read every user's factors (ONE request per user) without a filter naming users. " +
+          '`okta-flow describe UserFactor` states the cost.',
+        examples: [true],
+      }),
   })
   .superRefine((flow, ctx) => {
     if (flow.filters !== undefined && flow.filterExpression !== undefined) {
@@ -415,11 +424,15 @@ export const flowSchema = z
         params: { example: 'status = "ACTIVE"' },
       });
     }
-    if (flow.deleteDetection === 'snapshot-diff' && flow.mode !== 'full') {
+    if (
+      flow.deleteDetection === 'snapshot-diff' &&
+      flow.mode !== 'full' &&
+      !PER_PARENT_SNAPSHOT_OBJECTS.includes(flow.object)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['deleteDetection'],
-        message: '"snapshot-diff" needs mode "full" (an incremental run is not a snapshot); use "system-log"',
+        message: `"snapshot-diff" needs mode "full" (an incremental run is not a snapshot; ${PER_PARENT_SNAPSHOT_OBJECTS.join(', ')} excepted: it re-reads whole groups); use "system-log"`,
         params: { example: 'system-log' },
       });
     }

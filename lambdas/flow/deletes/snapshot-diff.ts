@@ -8,10 +8,63 @@
  * one file per extract invocation while the run works, then one sorted file per committed snapshot, which the flow
  * state points to only once the run commits.
  */
-import type { OktaObjectName } from '../../okta/catalog/types.js';
+import { type OktaObjectName, PER_PARENT_SNAPSHOT_OBJECTS } from '../../okta/catalog/types.js';
 import { storeFor } from '../../output/sinks/store.js';
 import type { OutputTarget } from '../../output/sinks/types.js';
 import type { Tombstone } from './system-log-deletes.js';
+
+/**
+ * Whether a run of the flow diffs snapshots: full runs of snapshot-diff flows, and incremental runs of relations
+ * that re-read whole parents (GroupMember), which diff per parent: only the parents the run listed are compared.
+ */
+export function snapshotDiffApplies(
+  flow: { readonly object: OktaObjectName; readonly deleteDetection: string },
+  mode: 'full' | 'incremental',
+): boolean {
+  return (
+    flow.deleteDetection === 'snapshot-diff' && (mode === 'full' || PER_PARENT_SNAPSHOT_OBJECTS.includes(flow.object))
+  );
+}
+
+/**
+ * Id-list lines that name a parent the run listed (relations): `parent\t<id>`. Record keys never start with it
+ * (single ids are Okta ids, composite keys JSON arrays), so one file holds both.
+ */
+export const PARENT_LINE = 'parent\t';
+
+/**
+ * The per-parent diff of a relation: the previous snapshot's pairs whose parent this run listed and did not read
+ * again are tombstones; the next snapshot is the previous pairs of parents not listed plus everything read. With
+ * every parent listed (a full run) it is the plain snapshot diff.
+ */
+export function perParentDiff(
+  previous: readonly string[],
+  current: ReadonlySet<string>,
+  listedParents: ReadonlySet<string>,
+): { gone: string[]; next: string[] } {
+  const gone: string[] = [];
+  const next = new Set(current);
+  for (const key of previous) {
+    const parent = parentOfKey(key);
+    if (parent !== undefined && listedParents.has(parent)) {
+      if (!current.has(key)) gone.push(key);
+    } else {
+      next.add(key);
+    }
+  }
+  return { gone, next: [...next].sort() };
+}
+
+/** The first value of a composite key (`["00g…","00u…"]` → `00g…`): a relation's parent id. */
+function parentOfKey(key: string): string | undefined {
+  if (!key.startsWith('[')) return undefined;
+  try {
+    const values = JSON.parse(key) as unknown;
+    return Array.isArray(values) && typeof values[0] === 'string' ? values[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function snapshotRoot(prefix: string, flow: string): string {
   return [prefix.replace(/^\/+|\/+$/g, ''), '_state', 'snapshots', flow].filter((s) => s !== '').join('/');
@@ -24,8 +77,10 @@ export function invocationIdsKey(
   runId: string,
   taskId: string,
   startPart: number,
+  invocation: number,
 ): string {
-  return `${snapshotRoot(prefix, flow)}/${runId}/${taskId}-${String(startPart).padStart(5, '0')}.ids`;
+  const part = String(startPart).padStart(5, '0');
+  return `${snapshotRoot(prefix, flow)}/${runId}/${taskId}-${part}-i${String(invocation).padStart(5, '0')}.ids`;
 }
 
 export function snapshotIdsKey(prefix: string, flow: string, runId: string): string {

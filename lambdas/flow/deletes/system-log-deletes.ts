@@ -23,6 +23,13 @@ export const DELETE_EVENTS: Readonly<Record<OktaObjectName, DeleteEventSpec | nu
   Application: { eventType: 'application.lifecycle.delete', targetType: 'AppInstance' },
   Device: { eventType: 'device.lifecycle.delete', targetType: 'Device' },
   UserType: null,
+  // Relations have no delete event of their own: GroupMember's removed pairs come from per-group snapshot diffs.
+  GroupMember: null,
+  ApplicationUser: null,
+  ApplicationGroup: null,
+  DeviceUser: null,
+  UserRole: null,
+  UserFactor: null,
 };
 
 export interface Tombstone {

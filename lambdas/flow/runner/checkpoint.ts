@@ -17,13 +17,30 @@ const checkpointSchema = z.object({
   files: z.array(z.object({ key: z.string(), bytes: z.number(), records: z.number(), sha256: z.string() })),
   nextPartIndex: z.number().int().nonnegative(),
   done: z.boolean(),
-  /** Snapshot-diff flows: the id list of each invocation, by the part index it started at. */
-  idsFiles: z.array(z.object({ start: z.number().int().nonnegative(), key: z.string() })).default([]),
+  /**
+   * Snapshot-diff flows: the id list of each invocation, by the part index it started at and its invocation number
+   * (two invocations may start at one part index when the first wrote no part: a relation scan listing parents).
+   */
+  idsFiles: z
+    .array(
+      z.object({
+        start: z.number().int().nonnegative(),
+        key: z.string(),
+        invocation: z.number().int().nonnegative().optional(),
+      }),
+    )
+    .default([]),
   /** The primary keys each invocation read (see task-keys.ts), by invocation number. */
   keysFiles: z.array(z.object({ invocation: z.number().int().nonnegative(), key: z.string() })).default([]),
 });
 
 export type TaskCheckpoint = z.input<typeof checkpointSchema>;
+
+export interface IdsFile {
+  readonly start: number;
+  readonly key: string;
+  readonly invocation?: number | undefined;
+}
 
 export function checkpointRef(run: RunPlan, task: RunTask): CheckpointRef {
   return { flow: run.flow, runId: run.runId, slice: task.taskId };
@@ -45,7 +62,7 @@ export async function loadTaskFiles(
   continuation: (Pick<TaskContinuation, 'nextPartIndex'> & Partial<Pick<TaskContinuation, 'invocations'>>) | null,
 ): Promise<{
   files: FileEntry[];
-  idsFiles: { start: number; key: string }[];
+  idsFiles: IdsFile[];
   keysFiles: KeysFile[];
   version: string | null;
 }> {
@@ -75,8 +92,10 @@ export async function loadTaskFiles(
   if (files.length !== new Set(files.map((f) => partIndexOf(f.key))).size) {
     throw new RunStateError(`Run ${run.runId} task ${task.taskId}: the checkpoint lists a part twice`);
   }
-  // An invocation that started at or past nextPartIndex crashed before handing over; its retry rewrites the list.
-  const idsFiles = parsed.data.idsFiles.filter((f) => f.start < nextPartIndex);
+  // An invocation not handed over (it crashed after its checkpoint) is retried under its number and rewrites its list.
+  const idsFiles = parsed.data.idsFiles.filter((f) =>
+    f.invocation !== undefined ? f.invocation < invocations : f.start < nextPartIndex,
+  );
   const keysFiles = parsed.data.keysFiles.filter((f) => f.invocation < invocations);
   return { files, idsFiles, keysFiles, version: stored.version };
 }

@@ -13,7 +13,16 @@ import type { ColumnSpec } from '../../output/columns.js';
 import { buildManifest, type RunManifest, sealRunFiles } from '../../output/manifest.js';
 import { storeFor } from '../../output/sinks/store.js';
 import { createOutputWriter, type FileEntry } from '../../output/writer.js';
-import { readIds, snapshotIdsKey, snapshotRoot, snapshotTombstones, writeIds } from '../deletes/snapshot-diff.js';
+import {
+  PARENT_LINE,
+  perParentDiff,
+  readIds,
+  snapshotDiffApplies,
+  snapshotIdsKey,
+  snapshotRoot,
+  snapshotTombstones,
+  writeIds,
+} from '../deletes/snapshot-diff.js';
 import { TOMBSTONE_COLUMNS, type Tombstone } from '../deletes/system-log-deletes.js';
 import { formatInstant, mergeWarnings, type RunCompletedDetail, type RunCounts, warningCount } from '../events.js';
 import { checkpointRef, loadTaskFiles } from './checkpoint.js';
@@ -90,7 +99,7 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
     if (run.deletesKeyPrefix !== null && results.some((r) => r.task.kind === 'deletes')) {
       deletes = manifestFor(`${run.object}_deletes`, TOMBSTONE_COLUMNS, await collect('deletes'));
     }
-    if (run.deletesKeyPrefix !== null && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff') {
+    if (run.deletesKeyPrefix !== null && snapshotDiffApplies(request.flow, run.mode)) {
       const diff = await commitSnapshotDiff(run, results, stored?.state.snapshot?.idsKey ?? null, deps);
       counts = addCounts(counts, { deletes: diff.tombstones.length, files: diff.files.length });
       deletes = manifestFor(`${run.object}_deletes`, TOMBSTONE_COLUMNS, diff.files);
@@ -222,12 +231,26 @@ async function commitSnapshotDiff(
   deps: RunnerDeps,
 ): Promise<{ tombstones: Tombstone[]; files: FileEntry[]; idsKey: string; count: number }> {
   const current = new Set<string>();
+  const listedParents = new Set<string>();
   for (const r of results.filter((x) => x.task.kind === 'records')) {
     const { idsFiles } = await loadTaskFiles(deps.state, run, r.task, r.continuation);
-    for (const file of idsFiles) for (const id of await readIds(deps.target, file.key)) current.add(id);
+    for (const file of idsFiles) {
+      for (const id of await readIds(deps.target, file.key)) {
+        if (id.startsWith(PARENT_LINE)) listedParents.add(id.slice(PARENT_LINE.length));
+        else current.add(id);
+      }
+    }
   }
   const previous = previousIdsKey === null ? [] : await readIds(deps.target, previousIdsKey);
-  const tombstones = snapshotTombstones(run.object, previous, current, run.window.to);
+  // Incremental relation runs diff per parent (only the parents this run listed: the others were not re-read);
+  // full runs diff the whole snapshot, so the pairs of a deleted parent become tombstones too.
+  const perParent = run.mode === 'incremental';
+  const diff = perParent ? perParentDiff(previous, current, listedParents) : null;
+  const tombstones =
+    diff === null
+      ? snapshotTombstones(run.object, previous, current, run.window.to)
+      : snapshotTombstones(run.object, diff.gone, new Set(), run.window.to);
+  const nextSnapshot = diff === null ? [...current].sort() : diff.next;
   const writer = createOutputWriter({
     target: deps.target,
     keyPrefix: run.deletesKeyPrefix ?? run.keyPrefix,
@@ -242,8 +265,8 @@ async function commitSnapshotDiff(
     if (tombstones.length > 0) await writer.write(tombstones.map((t) => ({ ...t })));
     const { files } = await writer.close();
     const idsKey = snapshotIdsKey(deps.config.output.prefix, run.flow, run.runId);
-    await writeIds(deps.target, idsKey, [...current].sort());
-    return { tombstones, files, idsKey, count: current.size };
+    await writeIds(deps.target, idsKey, nextSnapshot);
+    return { tombstones, files, idsKey, count: nextSnapshot.length };
   } catch (error) {
     await writer.abort(error instanceof Error ? error.message : String(error)).catch(() => undefined);
     throw error;

@@ -12,6 +12,7 @@ import { planSlices } from '../../okta/extract/slices.js';
 import type { Slice } from '../../okta/extract/types.js';
 import { runKeyPrefix } from '../../output/keys.js';
 import { findFlow } from '../config/find-flow.js';
+import { snapshotDiffApplies } from '../deletes/snapshot-diff.js';
 import { formatInstant, mergeWarnings, type RunWarning, warningOf } from '../events.js';
 import { planWindow, type WindowTrigger } from '../plan-window.js';
 import type { LeaseHolder } from '../state/flow-state.js';
@@ -93,7 +94,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     const prefix = deps.config.output.prefix;
     const logDeletes =
       flow.deleteDetection === 'system-log' && plan.mode === 'incremental' && plan.window.from !== undefined;
-    const snapshotDiff = flow.deleteDetection === 'snapshot-diff' && plan.mode === 'full';
+    const snapshotDiff = snapshotDiffApplies(flow, plan.mode);
     const deletes = logDeletes || snapshotDiff;
     const draft: Omit<RunPlan, 'concurrency'> = {
       v: 1,

@@ -13,11 +13,11 @@
 import { recordKey } from '../../okta/catalog/index.js';
 import type { ObjectDef } from '../../okta/catalog/types.js';
 import { OktaRateLimitDeferral } from '../../okta/errors.js';
-import { extract } from '../../okta/extract/extract.js';
+import { extractObject } from '../../okta/extract/extract-object.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
-import { invocationIdsKey, writeIds } from '../deletes/snapshot-diff.js';
+import { invocationIdsKey, PARENT_LINE, snapshotDiffApplies, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
 import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning, warningOf } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
@@ -126,8 +126,8 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   }
 
   // Snapshot-diff flows remember every id a full run reads (see deletes/snapshot-diff.ts).
-  const ids: string[] | null =
-    task.kind === 'records' && run.mode === 'full' && request.flow.deleteDetection === 'snapshot-diff' ? [] : null;
+  // Relations also note every parent they list (PARENT_LINE), for the per-parent diff of incremental runs.
+  const ids: string[] | null = task.kind === 'records' && snapshotDiffApplies(request.flow, run.mode) ? [] : null;
   let okta = input.continuation?.okta ?? null;
   let done = false;
   let deferred: OktaRateLimitDeferral | null = null;
@@ -138,7 +138,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         await writeDeletes(api, run, writer, live, input.signal);
         done = true;
       } else {
-        for await (const page of extract(
+        for await (const page of extractObject(
           request.def,
           {
             ...(request.fields !== undefined ? { fields: request.fields } : {}),
@@ -147,10 +147,22 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
             ...(task.slice !== null ? { slice: task.slice } : {}),
             resumeFrom: okta,
             ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
+            ...(request.flow.perUserRequests === true ? { perParentRequests: true } : {}),
           },
           {
             api,
             plan: planQuery,
+            ...(ids !== null
+              ? {
+                  onParents: (parentIds: readonly string[]) =>
+                    ids.push(...parentIds.map((id) => `${PARENT_LINE}${id}`)),
+                }
+              : {}),
+            onParentGone: ({ object, parent, parentId }) =>
+              observer.onWarning?.({
+                code: 'okta.relation.parent-gone',
+                message: `${parent} ${parentId} was deleted during the ${object} scan (404 E0000007): its children are skipped.`,
+              }),
             ...(input.signal ? { signal: input.signal } : {}),
             ...(seen !== null ? { seen } : {}),
           },
@@ -193,7 +205,9 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     const closed = await writer.close();
     deps.crash?.('extract:after-file', { taskId: task.taskId });
     const files = [...kept, ...closed.files.filter((f) => !kept.some((k) => k.key === f.key))];
-    const idsKept = idsFiles.filter((f) => f.start !== startPartIndex);
+    const idsKept = idsFiles.filter((f) =>
+      f.invocation !== undefined ? f.invocation !== invocation : f.start !== startPartIndex,
+    );
     const keysKept = keysFiles.filter((f) => f.invocation !== invocation);
     if (seen !== null) {
       const key = invocationKeysKey(deps.config.output.prefix, run.flow, run.runId, task.taskId, invocation);
@@ -201,9 +215,16 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
       keysKept.push({ invocation, key });
     }
     if (ids !== null) {
-      const key = invocationIdsKey(deps.config.output.prefix, run.flow, run.runId, task.taskId, startPartIndex);
+      const key = invocationIdsKey(
+        deps.config.output.prefix,
+        run.flow,
+        run.runId,
+        task.taskId,
+        startPartIndex,
+        invocation,
+      );
       await writeIds(deps.target, key, ids);
-      idsKept.push({ start: startPartIndex, key });
+      idsKept.push({ start: startPartIndex, key, invocation });
     }
     deps.crash?.('extract:before-checkpoint', { taskId: task.taskId });
     await saveTaskFiles(

@@ -60,6 +60,14 @@ const oktaContinuationSchema = z.object({
   pages: z.number().int().nonnegative(),
   scanned: z.number().int().nonnegative(),
   records: z.number().int().nonnegative(),
+  children: z
+    .object({
+      parentPage: z.string().startsWith('/').nullable(),
+      offset: z.number().int().nonnegative(),
+      parentId: z.string().nullable(),
+      child: z.string().startsWith('/').nullable(),
+    })
+    .optional(),
 });
 
 export const taskContinuationSchema: z.ZodType<TaskContinuation> = z.object({

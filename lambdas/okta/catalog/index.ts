@@ -2,10 +2,16 @@
 
 import type { OktaRecord } from '../types.js';
 import { APPLICATION_QUERY_PARAMETER_COLUMNS, applicationDef } from './application.js';
+import { applicationGroupDef } from './application-group.js';
+import { applicationUserDef } from './application-user.js';
 import { deviceDef } from './device.js';
+import { deviceUserDef } from './device-user.js';
 import { groupDef } from './group.js';
-import type { FieldDef, ObjectDef, OktaObjectName } from './types.js';
+import { groupMemberDef } from './group-member.js';
+import type { ChildrenSource, FieldDef, ObjectDef, OktaObjectName } from './types.js';
 import { userDef } from './user.js';
+import { userFactorDef } from './user-factor.js';
+import { userRoleDef } from './user-role.js';
 import { userTypeDef } from './user-type.js';
 import { getValue } from './values.js';
 
@@ -20,7 +26,19 @@ export {
   withResolvedAttributes,
 } from './custom-attributes.js';
 export { getValue, readPath } from './values.js';
-export { applicationDef, deviceDef, groupDef, userDef, userTypeDef };
+export {
+  applicationDef,
+  applicationGroupDef,
+  applicationUserDef,
+  deviceDef,
+  deviceUserDef,
+  groupDef,
+  groupMemberDef,
+  userDef,
+  userFactorDef,
+  userRoleDef,
+  userTypeDef,
+};
 
 const DEFS: Readonly<Record<OktaObjectName, ObjectDef>> = {
   Application: applicationDef,
@@ -28,7 +46,18 @@ const DEFS: Readonly<Record<OktaObjectName, ObjectDef>> = {
   Group: groupDef,
   User: userDef,
   UserType: userTypeDef,
+  GroupMember: groupMemberDef,
+  ApplicationUser: applicationUserDef,
+  ApplicationGroup: applicationGroupDef,
+  DeviceUser: deviceUserDef,
+  UserRole: userRoleDef,
+  UserFactor: userFactorDef,
 };
+
+/** The children source of a relation object (GroupMember, …), or undefined for a directory object. */
+export function childrenSource(def: ObjectDef): ChildrenSource | undefined {
+  return def.source?.kind === 'children' ? def.source : undefined;
+}
 
 export class UnknownObjectError extends Error {
   constructor(name: string) {

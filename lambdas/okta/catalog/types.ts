@@ -7,9 +7,40 @@
  * push-down narrows the scan and never changes the result.
  */
 
-export type OktaObjectName = 'Application' | 'Device' | 'Group' | 'User' | 'UserType';
+export type OktaObjectName =
+  | 'Application'
+  | 'Device'
+  | 'Group'
+  | 'User'
+  | 'UserType'
+  | 'GroupMember'
+  | 'ApplicationUser'
+  | 'ApplicationGroup'
+  | 'DeviceUser'
+  | 'UserRole'
+  | 'UserFactor';
 
-export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = ['Application', 'Device', 'Group', 'User', 'UserType'];
+export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = [
+  'Application',
+  'Device',
+  'Group',
+  'User',
+  'UserType',
+  'GroupMember',
+  'ApplicationUser',
+  'ApplicationGroup',
+  'DeviceUser',
+  'UserRole',
+  'UserFactor',
+];
+
+/**
+ * Relations whose incremental runs re-read whole parents (GroupMember: every group whose membership changed), so a
+ * per-parent snapshot diff finds their removed pairs: `deleteDetection: "snapshot-diff"` works in incremental mode
+ * for them. Kept here (not derived) because the config schema must not load the catalog; a unit test checks it is
+ * exactly the relations with a cursor.
+ */
+export const PER_PARENT_SNAPSHOT_OBJECTS: readonly OktaObjectName[] = ['GroupMember'];
 
 /** AppFlow's field data types (the subset okta-flow emits). */
 export type AppFlowDataType =
@@ -117,4 +148,49 @@ export interface ObjectDef {
  * How an object's records are read, discriminated on `kind`: `list` is the paginated `listPath` (the default when
  * `ObjectDef.source` is absent). Relation and stream kinds add their own variants here.
  */
-export type ObjectSource = { readonly kind: 'list' };
+export type ObjectSource = { readonly kind: 'list' } | ChildrenSource;
+
+/**
+ * A relation: the children of each record of a parent object (`/api/v1/groups/{id}/users` for every group). Each
+ * child record is the child endpoint's JSON with the parent under `_parent` (the parent columns named in
+ * `parentFields`, in Okta's shape), so composite keys such as (group_id, user_id) read from one record.
+ */
+export interface ChildrenSource {
+  readonly kind: 'children';
+  /** The parent object whose records are streamed, with its own filters (pushed down to its own list). */
+  readonly parent: OktaObjectName;
+  /**
+   * Where parents come from when it is not the parent's own list: `assignees` is `GET /api/v1/iam/assignees/users`
+   * (only users that hold an admin role; `{ value: [...], _links.next }` envelope). Default: the parent's list.
+   */
+  readonly parentList?: 'assignees' | undefined;
+  /** Extra query parameters on the parent listing, e.g. `expand=stats` (member counts: empty groups are skipped). */
+  readonly parentQuery?: string | undefined;
+  /** Parent columns read besides `id` and `parentFields` (what `skipParent` looks at, e.g. Group `embedded`). */
+  readonly parentColumns?: readonly string[] | undefined;
+  /** Parent page size (default: the parent's catalog page size). */
+  readonly parentLimit?: number | undefined;
+  /** The child listing of one parent, e.g. `/api/v1/groups/00g…/users`. */
+  childPath(parentId: string): string;
+  /** Child page size (`limit`), or null when the child endpoint is not paginated. */
+  readonly childLimit: number | null;
+  /**
+   * Child columns that are parent columns (`group_id` → Group `id`, `group_type` → `type`): filters on them run as
+   * the parent scan's filter, so only matching parents are read; the full filter is still the residual.
+   */
+  readonly parentFields: Readonly<Record<string, string>>;
+  /** True when a parent is known to have no children without asking (Group `_embedded.stats.usersCount` 0). */
+  readonly skipParent?: ((parent: Record<string, unknown>) => boolean) | undefined;
+  /**
+   * The filter narrows the parents to the ids it names (`user_id = …`): parents are not listed, each named id is
+   * read directly (an unknown id is a parent gone: counted and skipped).
+   */
+  readonly directParentIds?: boolean | undefined;
+  /**
+   * One request per parent of a big object (UserFactor: one per user). Set: the flow must name parents with an
+   * EQUAL_TO/IN filter on a parent column, or opt in with the flow option of this name knowing the cost.
+   */
+  readonly perParentOptIn?: 'perUserRequests' | undefined;
+  /** The cost in requests, for `describe` and the README. */
+  readonly cost: string;
+}

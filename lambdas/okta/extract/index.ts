@@ -1,11 +1,15 @@
 /** The extraction engine: filtered, resumable, optionally time-sliced scans of one Okta object. */
 export { andAll, rangeTerms, windowColumn } from './bounds.js';
+export { childListPath, extractChildren, parentPlan, perParentRefusal } from './children.js';
+export { namedParentIds, namesParents, parentFilter } from './children-filter.js';
 export { ContinuationMismatchError, ExtractRequestError } from './errors.js';
 export { effectiveFilter, extract, extractRecords, filterHash, selectFields } from './extract.js';
+export { extractObject } from './extract-object.js';
 export { type ExtractSlicesOptions, extractSlices, type SlicePage } from './extract-slices.js';
 export { compileProjection } from './projection.js';
 export { MAX_SLICES, planSlices, type SliceOptions } from './slices.js';
 export type {
+  ChildrenCursor,
   Continuation,
   ExtractDeps,
   ExtractPage,

@@ -45,6 +45,20 @@ export interface Continuation {
   readonly scanned: number;
   /** Records yielded (after the residual). */
   readonly records: number;
+  /** Relations (children of parents): where the parent scan and the current parent's child listing stand. */
+  readonly children?: ChildrenCursor | undefined;
+}
+
+/**
+ * A relation scan's position: the parent page being read (path + query, null = the first page), how many of its
+ * parents are finished, the id of the parent at that offset (re-anchors the offset if the page shifted), and the next
+ * child page of that parent (null: its first page).
+ */
+export interface ChildrenCursor {
+  readonly parentPage: string | null;
+  readonly offset: number;
+  readonly parentId: string | null;
+  readonly child: string | null;
 }
 
 export interface ExtractRequest {
@@ -57,6 +71,11 @@ export interface ExtractRequest {
   readonly resumeFrom?: Continuation | null;
   /** Page size to ask Okta for (default: the catalog's). */
   readonly pageLimit?: number;
+  /**
+   * Relations with one request per parent of a big object (UserFactor): run without a filter naming parents. The
+   * flow option `perUserRequests`.
+   */
+  readonly perParentRequests?: boolean;
 }
 
 export interface ExtractDeps {
@@ -68,6 +87,12 @@ export interface ExtractDeps {
    * duplicates. Default: an empty set per `extract` call.
    */
   readonly seen?: KeySet;
+  /** Relations: child listings fetched at once, ahead of the one being read (default 4). */
+  readonly childConcurrency?: number;
+  /** Relations: the ids of each page of parents listed (before any is skipped as empty), as it is read. */
+  readonly onParents?: (parentIds: readonly string[]) => void;
+  /** Relations: a parent that vanished mid-run (404 E0000007 on its child listing); it is skipped. */
+  readonly onParentGone?: (info: { object: OktaObjectName; parent: OktaObjectName; parentId: string }) => void;
 }
 
 /** One Okta page after the residual and projection; `continuation` is null once the scan is complete. */

@@ -43,6 +43,8 @@ const SCOPE_PREFIXES: readonly (readonly [string, string])[] = [
   ['/api/v1/apps', 'okta.apps.read'],
   ['/api/v1/devices', 'okta.devices.read'],
   ['/api/v1/logs', 'okta.logs.read'],
+  // Role assignees (UserRole's parents); a user's own roles (/api/v1/users/{id}/roles) need okta.roles.read too.
+  ['/api/v1/iam', 'okta.roles.read'],
 ];
 
 /** The read scope a GET on `pathname` needs, or undefined when we do not know it. */

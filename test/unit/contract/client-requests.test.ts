@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { listObjectDefs } from '../../../lambdas/okta/catalog/index.js';
+import { getObjectDef, listObjectDefs } from '../../../lambdas/okta/catalog/index.js';
+import { childListPath, parentPlan } from '../../../lambdas/okta/extract/index.js';
 import type { Filter } from '../../../lambdas/okta/query/filter.js';
 import { planQuery } from '../../../lambdas/okta/query/plan.js';
 import { validateRequest } from '../../contract/openapi-contract.js';
@@ -14,10 +15,24 @@ describe('planned Okta list requests', () => {
   };
   const byId: Filter = { kind: 'compare', field: 'id', op: 'EQUAL_TO', value: 'x00000000000000000000' };
 
-  for (const def of listObjectDefs()) {
+  for (const def of listObjectDefs().filter((d) => d.source?.kind !== 'children')) {
     it(`${def.name}: the unfiltered and filtered list URLs validate against the spec`, () => {
       for (const filter of [null, since, byId]) {
         const path = planQuery(def, filter).path;
+        expect({ path, result: validateRequest('GET', path) }).toEqual({ path, result: { ok: true } });
+      }
+    });
+  }
+
+  // Relations: the parent listing (with the relation's extra parameters) and each child listing.
+  for (const def of listObjectDefs()) {
+    const source = def.source?.kind === 'children' ? def.source : undefined;
+    if (source === undefined) continue;
+    it(`${def.name}: the parent and child list URLs validate against the spec`, () => {
+      const parent = getObjectDef(source.parent);
+      const paths = [childListPath(source, 'x00000000000000000000')];
+      if (source.parentList === undefined) paths.push(parentPlan(source, planQuery)(parent, null, {}).path);
+      for (const path of paths) {
         expect({ path, result: validateRequest('GET', path) }).toEqual({ path, result: { ok: true } });
       }
     });

@@ -1,6 +1,5 @@
 /** A sandbox org plus a real okta-flow client and planner, and helpers to compare extractions with ground truth. */
 import { ApiTokenCredentials } from '../../../../lambdas/okta/auth/index.js';
-import type { ObjectDef } from '../../../../lambdas/okta/catalog/types.js';
 import { createOktaClient, type OktaClient, type OktaClientOptions } from '../../../../lambdas/okta/client.js';
 import type { ExtractDeps, ExtractPage } from '../../../../lambdas/okta/extract/index.js';
 import { planQuery } from '../../../../lambdas/okta/query/plan.js';
@@ -20,7 +19,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export const ORG_OBJECT: Readonly<Record<ObjectDef['name'], OrgObject>> = {
+/** Directory objects and the sandbox collection that holds them (relations are checked pair by pair elsewhere). */
+export const ORG_OBJECT: Readonly<Record<'User' | 'Group' | 'Application' | 'Device' | 'UserType', OrgObject>> = {
   User: 'users',
   Group: 'groups',
   Application: 'apps',

@@ -23,7 +23,7 @@ describe('catalog rules', () => {
       'incremental without a cursor field',
       { object: 'Application', mode: 'incremental' },
       [
-        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, User). Example: "full"',
+        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, User, GroupMember). Example: "full"',
       ],
     ],
     [
@@ -74,6 +74,19 @@ describe('catalog rules', () => {
     ],
   ])('%s', (_name, flow, expected) => {
     expect(problems(flow)).toEqual(expected);
+  });
+
+  it('UserFactor (one request per user) needs a filter naming users or "perUserRequests": true', () => {
+    const [line] = problems({ object: 'UserFactor' });
+    expect(line).toMatch(/^flows\[0\]\.perUserRequests: UserFactor makes one request per User /);
+    expect(line).toContain('"perUserRequests": true');
+    expect(problems({ object: 'UserFactor', perUserRequests: true })).toEqual([]);
+    expect(problems({ object: 'UserFactor', filters: [{ field: 'user_id', op: '=', value: '00u1' }] })).toEqual([]);
+    // a filter that does not name users (status of every user) still needs the opt-in
+    expect(problems({ object: 'UserFactor', filters: [{ field: 'factor_type', op: '=', value: 'sms' }] })).toHaveLength(
+      1,
+    );
+    expect(problems({ object: 'GroupMember' })).toEqual([]);
   });
 
   it('suggests the right name for an unknown filter field', () => {

@@ -172,7 +172,7 @@ describe('parseConfig', () => {
       'unknown object',
       withFlow({ object: 'Users' }),
       [
-        'flows[0].object: "Users" is not one of "Application", "Device", "Group", "User", "UserType" (did you mean "User"?). Example: "User"',
+        'flows[0].object: "Users" is not one of "Application", "Device", "Group", "User", "UserType", "GroupMember", "ApplicationUser", "ApplicationGroup", "DeviceUser", "UserRole", "UserFactor" (did you mean "User"?). Example: "User"',
       ],
     ],
     [
@@ -287,7 +287,7 @@ describe('parseConfig', () => {
       'snapshot diff on incremental',
       withFlow({ mode: 'incremental', deleteDetection: 'snapshot-diff' }),
       [
-        'flows[0].deleteDetection: "snapshot-diff" needs mode "full" (an incremental run is not a snapshot); use "system-log". Example: "system-log"',
+        'flows[0].deleteDetection: "snapshot-diff" needs mode "full" (an incremental run is not a snapshot; GroupMember excepted: it re-reads whole groups); use "system-log". Example: "system-log"',
       ],
     ],
     [

@@ -22,7 +22,8 @@ interface Row {
   ops?: FilterOperator[];
 }
 
-const TABLE: Record<OktaObjectName, Row[]> = {
+/** The AppFlow Okta connector's own objects (it has no relation objects). */
+const TABLE: Partial<Record<OktaObjectName, Row[]>> = {
   Application: [
     { label: 'Accessibility', type: 'Struct' },
     { label: 'Created', type: 'DateTime' },

@@ -46,7 +46,7 @@ describe('primary keys', () => {
 });
 
 describe('catalog structure', () => {
-  it('has exactly the five objects, found by name case-insensitively', () => {
+  it('has exactly the catalog objects, found by name case-insensitively', () => {
     expect(listObjectDefs().map((d) => d.name)).toEqual([...OKTA_OBJECT_NAMES]);
     expect(getObjectDef('user').name).toBe('User');
     expect(getObjectDef('USERTYPE').name).toBe('UserType');
@@ -67,7 +67,8 @@ describe('catalog structure', () => {
       for (const op of Object.keys(f.pushDown)) expect(f.operators).toContain(op);
       if (f.type === 'Struct') expect(f.operators).toEqual([]);
     }
-    expect(def.primaryKey).toEqual(['id']);
+    // directory objects are keyed by id, relations by (parent id, child id)
+    expect(def.primaryKey).toEqual(def.source?.kind === 'children' ? [expect.any(String), expect.any(String)] : ['id']);
     for (const key of def.primaryKey) expect(columns).toContain(key);
     if (def.cursorField !== null) expect(col(def, def.cursorField).type).toBe('DateTime');
     for (const s of def.sliceFields) expect(col(def, s).type).toBe('DateTime');
@@ -76,7 +77,13 @@ describe('catalog structure', () => {
   it('cursor and slice fields push a lower and upper bound down to search', () => {
     for (const def of listObjectDefs()) {
       for (const c of [...def.sliceFields, ...(def.cursorField === null ? [] : [def.cursorField])]) {
-        const pd = col(def, c).pushDown;
+        // a relation's cursor is a parent column: it bounds the parent scan, which pushes it down
+        const source = def.source?.kind === 'children' ? def.source : undefined;
+        const parentColumn = source?.parentFields[c];
+        const pd =
+          source === undefined
+            ? col(def, c).pushDown
+            : col(getObjectDef(source.parent), parentColumn ?? `${c} is not a parent column`).pushDown;
         expect(pd.GREATER_THAN ?? pd.GREATER_THAN_OR_EQUAL_TO, `${def.name}.${c}`).toContain('search');
         expect(pd.LESS_THAN, `${def.name}.${c}`).toContain('search');
       }
@@ -185,7 +192,7 @@ describe('sensitive fields and defaults', () => {
       const defaults = defaultFields(def);
       expect(defaults.some((f) => f.sensitive)).toBe(false);
       expect(defaults.length).toBe(def.fields.filter((f) => !f.sensitive && !isQueryParameterField(def, f)).length);
-      expect(defaults.map((f) => f.column)).toContain('id');
+      for (const key of def.primaryKey) expect(defaults.map((f) => f.column)).toContain(key);
     }
     expect(defaultFields(apps).map((f) => f.column)).not.toContain('group_id');
     expect(defaultFields(apps).map((f) => f.column)).toContain('credentials_signing_kid');
