@@ -236,7 +236,8 @@ describe('ListEntitiesRequest', () => {
         ['customProperties', 'description', 'entityIdentifier', 'hasNestedEntities', 'isWritable', 'label'].sort(),
       );
       expect(e.hasNestedEntities).toBe(false);
-      expect(e.isWritable).toBe(e.entityIdentifier === 'User');
+      // WriteData covers User (INSERT/UPDATE) and GroupMember (INSERT/DELETE) only.
+      expect(e.isWritable).toBe(e.entityIdentifier === 'User' || e.entityIdentifier === 'GroupMember');
       expect(e.customProperties).toBeNull();
     }
   });
