@@ -22,6 +22,7 @@ export const DELETE_EVENTS: Readonly<Record<OktaObjectName, DeleteEventSpec | nu
   Group: { eventType: 'group.lifecycle.delete', targetType: 'UserGroup' },
   Application: { eventType: 'application.lifecycle.delete', targetType: 'AppInstance' },
   Device: { eventType: 'device.lifecycle.delete', targetType: 'Device' },
+  LogEvent: null,
   UserType: null,
 };
 

@@ -4,7 +4,8 @@ import type { OktaRecord } from '../types.js';
 import { APPLICATION_QUERY_PARAMETER_COLUMNS, applicationDef } from './application.js';
 import { deviceDef } from './device.js';
 import { groupDef } from './group.js';
-import type { FieldDef, ObjectDef, OktaObjectName } from './types.js';
+import { logEventDef } from './log-event.js';
+import type { FieldDef, ObjectDef, OktaObjectName, StreamSource } from './types.js';
 import { userDef } from './user.js';
 import { userTypeDef } from './user-type.js';
 import { getValue } from './values.js';
@@ -20,12 +21,13 @@ export {
   withResolvedAttributes,
 } from './custom-attributes.js';
 export { getValue, readPath } from './values.js';
-export { applicationDef, deviceDef, groupDef, userDef, userTypeDef };
+export { applicationDef, deviceDef, groupDef, logEventDef, userDef, userTypeDef };
 
 const DEFS: Readonly<Record<OktaObjectName, ObjectDef>> = {
   Application: applicationDef,
   Device: deviceDef,
   Group: groupDef,
+  LogEvent: logEventDef,
   User: userDef,
   UserType: userTypeDef,
 };
@@ -42,6 +44,11 @@ export function getObjectDef(name: string): ObjectDef {
   const key = (Object.keys(DEFS) as OktaObjectName[]).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) throw new UnknownObjectError(name);
   return DEFS[key];
+}
+
+/** The stream source of an object read as a stream (the System Log), or null for listed objects. */
+export function streamSourceOf(def: ObjectDef): StreamSource | null {
+  return def.source?.kind === 'stream' ? def.source : null;
 }
 
 /** Every object definition, in a stable order. */

@@ -7,9 +7,16 @@
  * push-down narrows the scan and never changes the result.
  */
 
-export type OktaObjectName = 'Application' | 'Device' | 'Group' | 'User' | 'UserType';
+export type OktaObjectName = 'Application' | 'Device' | 'Group' | 'LogEvent' | 'User' | 'UserType';
 
-export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = ['Application', 'Device', 'Group', 'User', 'UserType'];
+export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = [
+  'Application',
+  'Device',
+  'Group',
+  'LogEvent',
+  'User',
+  'UserType',
+];
 
 /** AppFlow's field data types (the subset okta-flow emits). */
 export type AppFlowDataType =
@@ -117,4 +124,17 @@ export interface ObjectDef {
  * How an object's records are read, discriminated on `kind`: `list` is the paginated `listPath` (the default when
  * `ObjectDef.source` is absent). Relation and stream kinds add their own variants here.
  */
-export type ObjectSource = { readonly kind: 'list' };
+export type ObjectSource = { readonly kind: 'list' } | StreamSource;
+
+/**
+ * The System Log: an append-only stream read with Okta's polling requests (`since`, no `until`, ascending), which
+ * filter and order on persistence time, so late events come after the cursor instead of before it. Runs resume from
+ * the `next` link of the last committed run (lambdas/okta/extract/log-stream.ts); `timeField` partitions the output
+ * by its UTC day and is the AppFlow incremental timestamp field.
+ */
+export interface StreamSource {
+  readonly kind: 'stream';
+  readonly cursor: 'polling';
+  /** Column of the event time (`published`): output partition day, AppFlow incremental field; not filterable. */
+  readonly timeField: string;
+}

@@ -68,6 +68,8 @@ export interface ExtractDeps {
    * duplicates. Default: an empty set per `extract` call.
    */
   readonly seen?: KeySet;
+  /** Anomalies worth a warning that do not fail the scan (the System Log stream reports a missing next link). */
+  readonly onWarning?: (info: { code: string; message: string }) => void;
 }
 
 /** One Okta page after the residual and projection; `continuation` is null once the scan is complete. */

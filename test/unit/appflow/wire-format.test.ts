@@ -201,7 +201,7 @@ describe('ValidateCredentialsRequest', () => {
 });
 
 describe('ListEntitiesRequest', () => {
-  it('lists the five objects with cache control', async () => {
+  it('lists the six objects with cache control', async () => {
     const { deps } = setup();
     const res = await handleConnectorRequest(
       {
@@ -218,7 +218,14 @@ describe('ListEntitiesRequest', () => {
     expect(res.nextToken).toBeNull();
     expect(res.cacheControl).toEqual({ timeToLive: 3600, timeToLiveUnit: 'SECONDS' });
     const entities = res.entities as Record<string, unknown>[];
-    expect(entities.map((e) => e.entityIdentifier)).toEqual(['Application', 'Device', 'Group', 'User', 'UserType']);
+    expect(entities.map((e) => e.entityIdentifier)).toEqual([
+      'Application',
+      'Device',
+      'Group',
+      'LogEvent',
+      'User',
+      'UserType',
+    ]);
     for (const e of entities) {
       expect(keys(e)).toEqual(
         ['customProperties', 'description', 'entityIdentifier', 'hasNestedEntities', 'isWritable', 'label'].sort(),

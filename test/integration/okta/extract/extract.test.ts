@@ -22,7 +22,7 @@ const profile = (r: OktaRecord) => (r.profile ?? {}) as Record<string, unknown>;
 
 interface Case {
   readonly name: string;
-  readonly object: string;
+  readonly object: keyof typeof ORG_OBJECT;
   readonly filter: Filter | null;
   readonly expected: (r: OktaRecord) => boolean;
 }
@@ -104,7 +104,7 @@ const CASES: Case[] = [
 describe.each(CASES)('$name', ({ object, filter, expected }) => {
   const def = getObjectDef(object);
   it.each([7, 50, 200])('equals the ground truth at page size %i', async (pageLimit) => {
-    const everything = h.truth(ORG_OBJECT[def.name]);
+    const everything = h.truth(ORG_OBJECT[object]);
     const want = idsOf(everything.filter(expected));
     // non-vacuous: something matches, and a filter leaves something out
     expect(want.length).toBeGreaterThan(0);

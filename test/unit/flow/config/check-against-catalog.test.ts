@@ -23,7 +23,7 @@ describe('catalog rules', () => {
       'incremental without a cursor field',
       { object: 'Application', mode: 'incremental' },
       [
-        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, User). Example: "full"',
+        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, LogEvent, User). Example: "full"',
       ],
     ],
     [
