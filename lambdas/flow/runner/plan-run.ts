@@ -6,7 +6,7 @@
  * fails here, before any file is written.
  */
 import { commitKey, readCommit } from '../../lake/commit-log.js';
-import { getObjectDef } from '../../okta/catalog/index.js';
+import { getObjectDef, streamSourceOf } from '../../okta/catalog/index.js';
 import { windowColumn } from '../../okta/extract/bounds.js';
 import { planSlices } from '../../okta/extract/slices.js';
 import type { Slice } from '../../okta/extract/types.js';
@@ -18,6 +18,7 @@ import type { LeaseHolder } from '../state/flow-state.js';
 import { applyCommittedState } from './committed-state.js';
 import { discardRunFiles } from './fail-run.js';
 import { checkFlowAgainst } from './flow-request.js';
+import { planStream } from './plan-stream.js';
 import { resolvedDef, resolveUserSchema, type SchemaRef } from './resolve-schema.js';
 import { newRunId } from './run-id.js';
 import { dedupeRoot } from './task-keys.js';
@@ -88,6 +89,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     } else {
       checkFlowAgainst(def, flow);
     }
+    const stream = streamSourceOf(def) === null ? undefined : planStream(flow, stored?.state ?? null, trigger, now);
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);
     const prefix = deps.config.output.prefix;
@@ -110,6 +112,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       deletesKeyPrefix: deletes ? runKeyPrefix({ prefix, object: `${flow.object}_deletes`, dt, runId }) : null,
       stateVersion: stored?.version ?? null,
       schema,
+      ...(stream !== undefined ? { stream } : {}),
     };
     const slices = sliceRun(draft, flow.slicing, def);
     const tasks: RunTask[] = slices.map((slice, i) => ({
