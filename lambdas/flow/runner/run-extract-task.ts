@@ -155,7 +155,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   try {
     try {
       if (task.kind === 'deletes') {
-        await writeDeletes(api, run, writer, live, input.signal);
+        await writeDeletes(api, run, writer, live, input.signal, deps.clock(), deps.pageLimit);
         done = true;
       } else {
         const extractDeps = {
@@ -337,11 +337,18 @@ async function writeDeletes(
   writer: OutputWriter,
   live: Live,
   signal: AbortSignal | undefined,
+  now: number,
+  pageLimit: number | undefined,
 ): Promise<void> {
   const from = run.window.from;
   if (from === undefined) return;
   const seen = new Set<string>();
-  for await (const batch of systemLogDeletes(api, run.object, { from, to: run.window.to }, signal)) {
+  for await (const batch of systemLogDeletes(
+    api,
+    run.object,
+    { from, to: run.window.to },
+    { signal, now, pageLimit },
+  )) {
     live.pages += 1;
     const fresh = batch.filter((t) => !seen.has(t.id));
     for (const t of fresh) seen.add(t.id);
