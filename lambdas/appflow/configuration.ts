@@ -18,6 +18,7 @@ export const OAUTH_SCOPES = [
   'okta.devices.read',
   'okta.userTypes.read',
   'okta.schemas.read',
+  'okta.logs.read',
   'offline_access',
 ] as const;
 

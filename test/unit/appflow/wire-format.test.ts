@@ -64,6 +64,7 @@ describe('DescribeConnectorConfigurationRequest', () => {
           'okta.devices.read',
           'okta.userTypes.read',
           'okta.schemas.read',
+          'okta.logs.read',
           'offline_access',
         ],
         tokenURL: ['https://{{oktaDomain}}/oauth2/v1/token'],
