@@ -16,7 +16,7 @@ import { formatInstant, mergeWarnings, type RunWarning, warningOf } from '../eve
 import { planWindow, type WindowTrigger } from '../plan-window.js';
 import type { LeaseHolder } from '../state/flow-state.js';
 import { applyCommittedState } from './committed-state.js';
-import { discardRunFiles } from './fail-run.js';
+import { discardRunFiles, streamRunFolders } from './fail-run.js';
 import { checkFlowAgainst } from './flow-request.js';
 import { planStream } from './plan-stream.js';
 import { resolvedDef, resolveUserSchema, type SchemaRef } from './resolve-schema.js';
@@ -63,6 +63,9 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
         const prefixes = crashedRunPrefixes(prefix, flow.object, previous.runId);
         logger.warn('previous run crashed without committing; removing its files', { crashedRunId: previous.runId });
         if (prefixes !== null) await discardRunFiles(deps.target, prefixes);
+        if (streamSourceOf(catalogDef) !== null) {
+          await discardRunFiles(deps.target, await streamRunFolders(deps.target, prefix, flow.object, previous.runId));
+        }
       }
       // Its exactly-once key lists (task-keys.ts) are bookkeeping only, committed or not.
       await discardRunFiles(deps.target, [dedupeRoot(deps.config.output.prefix, flow.name, previous.runId)]);

@@ -6,8 +6,11 @@
  * than the 90-day retention is refused before anything is written; a run split over many invocations (one page each)
  * lands the same events.
  */
+
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFlow } from '../../../../lambdas/flow/runner/run-flow.js';
+import { runFlow, SimulatedCrash } from '../../../../lambdas/flow/runner/run-flow.js';
 import { LogStreamStartError } from '../../../../lambdas/okta/extract/log-stream-errors.js';
 import type { Sandbox } from '../../../../sandbox/index.js';
 import { DEFAULT_EPOCH_MS } from '../../../../sandbox/org/index.js';
@@ -160,6 +163,51 @@ describe('LogEvent flows', () => {
     await runStepsRetryingCrashes('log-split', 'log-split-run-1', deps, deps);
     const runs = (await committedRuns(h.dir, 'LogEvent')).filter((r) => r.manifest.flow === 'log-split');
     const uuids = runs.flatMap((r) => r.records.map((e) => String(e.uuid)));
+    expect(new Set(uuids).size).toBe(uuids.length);
+    expect([...uuids].sort()).toEqual(await truth());
+  });
+
+  it('a run that fails (or crashes) before its commit leaves no files and does not move the cursor', async () => {
+    const before = (await h.state.getFlowState('log'))?.state.stream;
+    sandbox.clock.advance(60_000);
+    for (let i = 0; i < 3; i++) sandbox.admin.createGroup({ profile: { name: `Failed run ${i}` } });
+    // Fails at the commit (a plain error: failRun discards the run's files in every day folder).
+    await expect(
+      runFlow(
+        'log',
+        { kind: 'schedule' },
+        h.deps({
+          crash: (point) => {
+            if (point === 'commit:before-manifest') throw new Error('boom');
+          },
+        }),
+      ),
+    ).rejects.toThrow('boom');
+    expect((await h.state.getFlowState('log'))?.state.stream).toEqual(before);
+    // Crashes (the process dies: nothing cleans up); the next run takes the lease over and removes its files.
+    await expect(
+      runFlow(
+        'log',
+        { kind: 'schedule', runId: 'crashed-log-run' },
+        h.deps({
+          leaseTtlMs: 1,
+          crash: (point) => {
+            if (point === 'commit:before-manifest') throw new SimulatedCrash(point);
+          },
+        }),
+      ),
+    ).rejects.toThrow(SimulatedCrash);
+    const crashedFiles = () =>
+      readdirSync(join(h.dir, 'okta', 'LogEvent'), { recursive: true }).filter(
+        (k) => String(k).includes('crashed-log-run') && String(k).includes('/part-'),
+      );
+    expect(crashedFiles().length).toBeGreaterThan(0);
+    sandbox.clock.advance(1000);
+    const next = await runFlow('log', { kind: 'schedule' }, h.deps());
+    expect(crashedFiles()).toEqual([]);
+    expect(next.completed.counts.records).toBeGreaterThanOrEqual(3);
+    const mine = (await committedRuns(h.dir, 'LogEvent')).filter((r) => r.manifest.flow === 'log');
+    const uuids = mine.flatMap((r) => r.records.map((e) => String(e.uuid)));
     expect(new Set(uuids).size).toBe(uuids.length);
     expect([...uuids].sort()).toEqual(await truth());
   });
