@@ -22,10 +22,10 @@ import { localRunnerDeps, parseOut } from '../bin/commands/runner-deps.js';
 import { parseConfig } from '../lambdas/flow/config/index.js';
 import { runFlow } from '../lambdas/flow/runner/run-flow.js';
 import { DEFAULT_EPOCH_MS } from '../sandbox/org/index.js';
-import { markdownTable } from './lib/markdown-table.js';
 import { writeResult } from './lib/results.js';
 import { mib, startRssSampler } from './lib/rss.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
+import { type LogEventsReport, type LogEventsSize, renderLogEvents } from './log-events-report.js';
 
 const DAY = 86_400_000;
 const { values } = parseArgs({
@@ -41,24 +41,7 @@ const share = Number(values.share);
 const logsLimits = values['logs-limit'].split(',').map(Number);
 const format = values.format;
 
-interface SizeResult {
-  readonly events: number;
-  readonly records: number;
-  readonly seconds: number;
-  readonly eventsPerSecond: number;
-  readonly requests: number;
-  readonly throttled: number;
-  /** Requests in each full minute after the first (steady state). */
-  readonly steadyPerMinute: readonly number[];
-  readonly logsLimit: number;
-  readonly ceilingPerMinute: number;
-  /** Mean steady-state requests/min as a share of the ceiling. */
-  readonly shareOfCeiling: number;
-  readonly busiest60s: number;
-  readonly peakRssMiB: number;
-  readonly hwmMiB: number;
-  readonly files: number;
-}
+type SizeResult = LogEventsSize;
 
 async function runSize(events: number, logsLimit: number): Promise<SizeResult> {
   const clockStart = DEFAULT_EPOCH_MS + 60_000;
@@ -161,35 +144,7 @@ for (const [i, size] of sizes.entries()) {
   results.push(r);
   console.error(JSON.stringify(r));
 }
-const file = writeResult('log-events', { share, format, results });
-console.log(
-  markdownTable(
-    [
-      'events',
-      'records',
-      's',
-      'events/s',
-      'requests',
-      '429s',
-      'steady req/min (ceiling)',
-      '% of ceiling',
-      'busiest 60 s',
-      'peak RSS MiB',
-      'VmHWM MiB',
-    ],
-    results.map((r) => [
-      String(r.events),
-      String(r.records),
-      String(r.seconds),
-      String(r.eventsPerSecond),
-      String(r.requests),
-      String(r.throttled),
-      `${r.steadyPerMinute.join(', ') || '–'} (${r.ceilingPerMinute})`,
-      String(r.shareOfCeiling),
-      String(r.busiest60s),
-      String(r.peakRssMiB),
-      String(r.hwmMiB),
-    ]),
-  ),
-);
+const report: LogEventsReport = { share, format, results };
+const file = writeResult('log-events', report);
+console.log(renderLogEvents(report));
 console.log(`\n${file}`);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark set, then BENCHMARKS.md rewritten with the figures — not a test.
  *
- *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share] [--no-write]
+ *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share,log-events] [--no-write]
  *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--phase-cap-seconds N]
  *     [--from-results]
  *
@@ -21,9 +21,10 @@ import { markdownTable } from './lib/markdown-table.js';
 import { type EndToEndReport, renderEndToEnd } from './lib/render-end-to-end.js';
 import { renderExtract } from './lib/render-extract.js';
 import { REPO_ROOT } from './lib/sandbox-process.js';
+import { type LogEventsReport, renderLogEvents } from './log-events-report.js';
 import { type RateShareReport, renderRateShare } from './rate-share-report.js';
 
-const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share'] as const;
+const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share', 'log-events'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -119,6 +120,16 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
         phase,
         script: 'bench/rate-share.ts',
         args: ['--users', quick ? '40000' : '130000', '--cap-seconds', quick ? '60' : '200'],
+        capSeconds: quick ? 5 * 60 : 15 * 60,
+      };
+    case 'log-events':
+      // The System Log stream (issue 15): ~3.5 minutes at the ceiling per size, 100k and 1M events.
+      return {
+        phase,
+        script: 'bench/log-events.ts',
+        args: quick
+          ? ['--events', '20000', '--logs-limit', '60']
+          : ['--events', '100000,1000000', '--logs-limit', '60,600'],
         capSeconds: quick ? 5 * 60 : 15 * 60,
       };
   }
@@ -350,6 +361,15 @@ function renderBenchmarks(): string {
     return r === null ? 'Unreadable result.' : `${renderRateShare(r)}\n`;
   });
 
+  const logEvents = section(
+    'log-events',
+    'The System Log as a stream: LogEvent at the logs bucket ceiling (issue 15)',
+    (file) => {
+      const r = readJson<LogEventsReport>(file);
+      return r === null ? 'Unreadable result.' : `${renderLogEvents(r)}\n`;
+    },
+  );
+
   const reproduce = [
     '## How to reproduce',
     '',
@@ -363,6 +383,7 @@ function renderBenchmarks(): string {
     'npx tsx bench/end-to-end.ts --users 100000',
     'npx tsx bench/output.ts --records 100000 --section sinks',
     'npx tsx bench/rate-share.ts --users 130000  # the share as a ceiling: sliced, resumed and sequential runs',
+    'npx tsx bench/log-events.ts --events 100000,1000000 --logs-limit 60,600  # LogEvent at the logs ceiling',
     '```',
     '',
     `Caps: each extraction variant stops by itself after ${extractCap} s and each end-to-end run after ${e2eCap} s ` +
@@ -372,5 +393,5 @@ function renderBenchmarks(): string {
     '',
   ].join('\n');
 
-  return [head, sandbox, extract, output, e2e, rateShare, reproduce].join('\n');
+  return [head, sandbox, extract, output, e2e, rateShare, logEvents, reproduce].join('\n');
 }

@@ -16,6 +16,7 @@
  *   itself as the cursor: the next run reads it again and drops its events by uuid (`LogStreamPage.tail`). A full
  *   page without `next` cannot be verified (events have no id to page after) and fails in the client.
  * - A run that finds nothing new costs one request: the first page is empty, and nothing is yielded but that page.
+ * - One page of read-ahead: while the consumer works on a page that does not end the stream, the next is fetched.
  */
 import { recordKey, resolveField, streamSourceOf } from '../catalog/index.js';
 import type { ObjectDef } from '../catalog/types.js';
@@ -168,94 +169,107 @@ export async function* extractLogStream(
   let stale = 0;
   let tail: string[] = [];
   let url = start;
-  for (;;) {
-    deps.signal?.throwIfAborted();
-    const page = await firstPage(deps, url);
-    const records: OktaRecord[] = [];
-    const uuids: string[] = [];
-    let fresh = 0;
-    for (const item of page.items) {
-      const key = recordKey(def, item);
-      if (key === undefined) {
-        throw new OktaRecordError({
-          object: def.name,
-          recordId: undefined,
-          field: 'uuid',
-          value: (item as { uuid?: unknown }).uuid,
-          problem: 'has no uuid, so it cannot be de-duplicated',
+  // One page of read-ahead (as list scans have): the next page is fetched while the consumer writes this one; a
+  // read-ahead the consumer never asks for (it stopped at its time budget) is aborted.
+  const ahead = new AbortController();
+  const aheadSignal = deps.signal ? AbortSignal.any([deps.signal, ahead.signal]) : ahead.signal;
+  let pending: Promise<Awaited<ReturnType<typeof firstPage>>> | null = null;
+  try {
+    for (;;) {
+      deps.signal?.throwIfAborted();
+      const page = await (pending ?? firstPage(deps, url, deps.signal));
+      pending = null;
+      const records: OktaRecord[] = [];
+      const uuids: string[] = [];
+      let fresh = 0;
+      for (const item of page.items) {
+        const key = recordKey(def, item);
+        if (key === undefined) {
+          throw new OktaRecordError({
+            object: def.name,
+            recordId: undefined,
+            field: 'uuid',
+            value: (item as { uuid?: unknown }).uuid,
+            problem: 'has no uuid, so it cannot be de-duplicated',
+          });
+        }
+        uuids.push(key);
+        if (!seen.add(key)) continue;
+        fresh++;
+        if (residual(item)) records.push(project(item));
+      }
+      const next = page.nextUrl === null ? null : relative(page.nextUrl, deps.api.origin);
+      const empty = page.items.length === 0;
+      const standstill = next === url;
+      if (!empty && next === null) {
+        deps.onWarning?.({
+          code: 'okta.logs.next-missing',
+          message:
+            `A System Log polling page (${page.items.length} events) came without a next link; this run stops there ` +
+            'and the next one reads that page again (its events are dropped by uuid).',
         });
       }
-      uuids.push(key);
-      if (!seen.add(key)) continue;
-      fresh++;
-      if (residual(item)) records.push(project(item));
-    }
-    const next = page.nextUrl === null ? null : relative(page.nextUrl, deps.api.origin);
-    const empty = page.items.length === 0;
-    const standstill = next === url;
-    if (!empty && next === null) {
-      deps.onWarning?.({
-        code: 'okta.logs.next-missing',
-        message:
-          `A System Log polling page (${page.items.length} events) came without a next link; this run stops there ` +
-          'and the next one reads that page again (its events are dropped by uuid).',
-      });
-    }
-    if (!empty && fresh === 0 && !standstill && next !== null) {
-      stale++;
-      if (stale > MAX_STALE_PAGES) {
-        throw new OktaPaginationError({
-          reason: 'content-loop',
-          url: new URL(url, deps.api.origin).pathname,
-          detail:
-            `${stale} System Log pages in a row brought only events already read, under new cursors: Okta is ` +
-            'repeating content (a pagination loop). Nothing is committed; re-run the flow.',
-        });
+      if (!empty && fresh === 0 && !standstill && next !== null) {
+        stale++;
+        if (stale > MAX_STALE_PAGES) {
+          throw new OktaPaginationError({
+            reason: 'content-loop',
+            url: new URL(url, deps.api.origin).pathname,
+            detail:
+              `${stale} System Log pages in a row brought only events already read, under new cursors: Okta is ` +
+              'repeating content (a pagination loop). Nothing is committed; re-run the flow.',
+          });
+        }
+      } else if (fresh > 0) {
+        stale = 0;
       }
-    } else if (fresh > 0) {
-      stale = 0;
+      if (!empty) tail = uuids.slice(-MAX_TAIL);
+      const ends = empty || standstill || next === null;
+      pages += 1;
+      scanned += page.items.length;
+      emitted += records.length;
+      const repeated = page.items.length - fresh;
+      duplicates += repeated;
+      // No next link: the page itself is where the next run starts (its events are in `tail`).
+      const cursor = next ?? url;
+      const continuation: Continuation | null = ends
+        ? null
+        : {
+            v: 1,
+            object: def.name,
+            slice: null,
+            window: null,
+            filterHash: hash,
+            next: cursor,
+            pages,
+            scanned,
+            records: emitted,
+          };
+      if (!ends) {
+        const prefetch = firstPage(deps, cursor, aheadSignal);
+        // Handled here so a failure waits, unreported, until the consumer asks for that page (or is dropped).
+        prefetch.catch(() => undefined);
+        pending = prefetch;
+      }
+      yield {
+        records,
+        continuation,
+        duplicates: repeated,
+        totals: { pages, scanned, records: emitted, duplicates },
+        cursor,
+        tail,
+      };
+      if (ends) return;
+      url = cursor;
     }
-    if (!empty) tail = uuids.slice(-MAX_TAIL);
-    const ends = empty || standstill || next === null;
-    pages += 1;
-    scanned += page.items.length;
-    emitted += records.length;
-    const repeated = page.items.length - fresh;
-    duplicates += repeated;
-    // No next link: the page itself is where the next run starts (its events are in `tail`).
-    const cursor = next ?? url;
-    const continuation: Continuation | null = ends
-      ? null
-      : {
-          v: 1,
-          object: def.name,
-          slice: null,
-          window: null,
-          filterHash: hash,
-          next: cursor,
-          pages,
-          scanned,
-          records: emitted,
-        };
-    yield {
-      records,
-      continuation,
-      duplicates: repeated,
-      totals: { pages, scanned, records: emitted, duplicates },
-      cursor,
-      tail,
-    };
-    if (ends) return;
-    url = cursor;
+  } finally {
+    ahead.abort();
   }
 }
 
 /** One polling page: the client's pagination (rate limits, retries, origin checks) for exactly one request. */
-async function firstPage(deps: ExtractDeps, url: string) {
-  const pages = deps.api.paginate<OktaRecord>(url, {
-    allowEmptyPages: true,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-  });
+async function firstPage(deps: ExtractDeps, url: string, signal: AbortSignal | undefined) {
+  const pages = deps.api.paginate<OktaRecord>(url, { allowEmptyPages: true, ...(signal ? { signal } : {}) });
   try {
     const first = await pages.next();
     if (first.done) return { items: [] as readonly OktaRecord[], nextUrl: null, url };
