@@ -134,7 +134,7 @@ describe('extractLogStream', () => {
     );
     // The group is new: its creation is the one event that targets it.
     expect(records.map((r) => r.eventType)).toEqual(['group.lifecycle.create']);
-    expect((records[0]?.target as { id: string }[]).map((t) => t.id)).toContain(String(group.id));
+    expect(((records[0]?.target ?? []) as { id: string }[]).map((t) => t.id)).toContain(String(group.id));
   });
 
   it('refuses a first run older than the 90-day retention, saying why', async () => {
