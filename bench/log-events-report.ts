@@ -3,6 +3,8 @@ import { markdownTable } from './lib/markdown-table.js';
 
 export interface LogEventsSize {
   readonly events: number;
+  /** Days back the run started (absent in results before the option: 89). */
+  readonly days?: number;
   readonly records: number;
   readonly seconds: number;
   readonly eventsPerSecond: number;
@@ -30,6 +32,7 @@ export function renderLogEvents(r: LogEventsReport): string {
   const table = markdownTable(
     [
       'history events',
+      'days read',
       'events read',
       'logs bucket /min',
       'ceiling /min',
@@ -45,6 +48,7 @@ export function renderLogEvents(r: LogEventsReport): string {
     ],
     r.results.map((x) => [
       x.events,
+      x.days ?? 89,
       x.records,
       x.logsLimit,
       x.ceilingPerMinute,
@@ -62,7 +66,7 @@ export function renderLogEvents(r: LogEventsReport): string {
   const verdicts = r.results.map((x) => {
     const met = x.shareOfCeiling >= 95 && x.busiest60s <= x.ceilingPerMinute && x.throttled === 0;
     return (
-      `- ${x.events.toLocaleString('en-US')} events: ${x.shareOfCeiling}% of the ceiling in the steady state, busiest 60 s ` +
+      `- ${x.records.toLocaleString('en-US')} events read (ceiling ${x.ceilingPerMinute}/min): ${x.shareOfCeiling}% of the ceiling in the steady state, busiest 60 s ` +
       `${x.busiest60s} of ${x.ceilingPerMinute} allowed, ${x.throttled} 429s — ${met ? 'met' : 'NOT met'} (≥ 95%, never above, 0 429s).`
     );
   });

@@ -3,7 +3,7 @@
  * the configured share, and whether the runner's memory stays flat in the number of events — a benchmark, not a
  * test.
  *
- *   npx tsx bench/log-events.ts [--events 100000,1000000] [--logs-limit 60,600] [--share 0.5] [--format parquet]
+ *   npx tsx bench/log-events.ts [--events 100000,1000000] [--logs-limit 60,600] [--days 89] [--share 0.5] [--format parquet]
  *
  * For each size: the sandbox runs in its own process with `--log-events <n>` (generated over the 90 days before
  * its epoch, in bounded memory) and Okta's rate limits on, the logs bucket at `--logs-limit` per minute, one per size
@@ -33,17 +33,20 @@ const { values } = parseArgs({
     events: { type: 'string', default: '100000,1000000' },
     share: { type: 'string', default: '0.5' },
     'logs-limit': { type: 'string', default: '60,600' },
+    // How far back each size's run starts (days, ≤ 89): same history, fewer days = fewer events at the same density.
+    days: { type: 'string', default: '89' },
     format: { type: 'string', default: 'parquet' },
   },
 });
 const sizes = values.events.split(',').map(Number);
 const share = Number(values.share);
 const logsLimits = values['logs-limit'].split(',').map(Number);
+const daysList = values.days.split(',').map(Number);
 const format = values.format;
 
 type SizeResult = LogEventsSize;
 
-async function runSize(events: number, logsLimit: number): Promise<SizeResult> {
+async function runSize(events: number, logsLimit: number, days: number): Promise<SizeResult> {
   const clockStart = DEFAULT_EPOCH_MS + 60_000;
   const sandbox = await startSandboxProcess({
     users: 20_000,
@@ -78,7 +81,7 @@ async function runSize(events: number, logsLimit: number): Promise<SizeResult> {
           name: 'system-log',
           object: 'LogEvent',
           mode: 'incremental',
-          firstExecutionFrom: new Date(clockStart - 89 * DAY).toISOString(),
+          firstExecutionFrom: new Date(clockStart - days * DAY).toISOString(),
         },
       ],
     },
@@ -118,6 +121,7 @@ async function runSize(events: number, logsLimit: number): Promise<SizeResult> {
     const records = result.completed.counts.records;
     return {
       events,
+      days,
       records,
       seconds: Math.round(seconds * 10) / 10,
       eventsPerSecond: Math.round(records / seconds),
@@ -140,7 +144,7 @@ async function runSize(events: number, logsLimit: number): Promise<SizeResult> {
 
 const results: SizeResult[] = [];
 for (const [i, size] of sizes.entries()) {
-  const r = await runSize(size, logsLimits[i] ?? logsLimits.at(-1) ?? 600);
+  const r = await runSize(size, logsLimits[i] ?? logsLimits.at(-1) ?? 600, daysList[i] ?? daysList.at(-1) ?? 89);
   results.push(r);
   console.error(JSON.stringify(r));
 }
