@@ -15,6 +15,8 @@
  * - A page without `next` (which polling never does; a proxy may drop the Link header) ends the run with the page
  *   itself as the cursor: the next run reads it again and drops its events by uuid (`LogStreamPage.tail`). A full
  *   page without `next` cannot be verified (events have no id to page after) and fails in the client.
+ * - A stored next link keeps the first run's `since`; once that is older than the retention it is raised to the
+ *   retention's start (`freshSince`), so the stream does not hit Okta's 180-day limit on `since` (E0000053).
  * - A run that finds nothing new costs one request: the first page is empty, and nothing is yielded but that page.
  * - One page of read-ahead: while the consumer works on a page that does not end the stream, the next is fetched.
  */
@@ -110,6 +112,25 @@ function relative(nextUrl: string, origin: string): string {
   return `${url.pathname}${url.search}`;
 }
 
+/**
+ * A next link keeps the first request's `since`, which Okta refuses once it is more than 180 days old (E0000053): a
+ * stream would stop half a year after its first run. Raised to the start of the 90-day retention it changes nothing
+ * the link returns (the cursor's position is later than any event still kept before it, and older events are gone),
+ * so it is raised when older; `after` and everything else stay exactly as Okta sent them.
+ */
+export function freshSince(cursor: string, now: number): string {
+  const url = new URL(cursor, 'https://okta.invalid');
+  const since = url.searchParams.get('since');
+  const floor = now - LOG_RETENTION_MS + RETENTION_MARGIN_MS;
+  const at = since === null ? Number.NaN : Date.parse(since);
+  if (!Number.isFinite(at) || at >= floor) return cursor;
+  url.searchParams.set('since', new Date(floor).toISOString());
+  return `${url.pathname}${url.search}`;
+}
+
+/** How far inside the retention a raised `since` lands, so it is still inside when Okta answers. */
+const RETENTION_MARGIN_MS = 60_000;
+
 /** A stored cursor must be a polling request on the System Log (never a bounded one, never another endpoint). */
 function checkCursor(def: ObjectDef, cursor: string): void {
   const url = new URL(cursor, 'https://okta.invalid');
@@ -149,7 +170,7 @@ export async function* extractLogStream(
   const since = request.since;
   const planned = since === undefined ? null : logStreamStartPath(def, filter, since, deps, pageLimit);
   if (resume !== null || (request.cursor !== null && request.cursor !== undefined)) {
-    start = resume?.next ?? (request.cursor as string);
+    start = freshSince(resume?.next ?? (request.cursor as string), request.now);
     checkCursor(def, start);
     residual = planned?.residual ?? deps.plan(def, filter, { pageLimit }).residual;
   } else {

@@ -212,6 +212,20 @@ describe('LogEvent flows', () => {
     expect([...uuids].sort()).toEqual(await truth());
   });
 
+  it('keeps running when its first since is older than the 180 days Okta accepts', async () => {
+    // Half a year later (the sandbox keeps its history; Okta would have dropped it): the stored next link still
+    // carries the first run's since, which Okta refuses past 180 days (E0000053).
+    sandbox.clock.advance(200 * DAY);
+    const cursor = (await h.state.getFlowState('log'))?.state.stream?.cursor ?? '';
+    expect(Date.parse(new URL(cursor, 'http://x').searchParams.get('since') ?? '')).toBeLessThan(
+      sandbox.clock.now() - 180 * DAY,
+    );
+    sandbox.admin.createGroup({ profile: { name: 'Half a year later' } });
+    sandbox.clock.advance(1000);
+    const later = await runFlow('log', { kind: 'schedule' }, h.deps());
+    expect(later.completed.counts.records).toBe(1);
+  });
+
   it('refuses a first run older than the 90-day retention before writing anything', async () => {
     await expect(runFlow('log-old', { kind: 'schedule' }, h.deps())).rejects.toThrow(LogStreamStartError);
     await expect(runFlow('log-old', { kind: 'schedule' }, h.deps())).rejects.toThrow(
