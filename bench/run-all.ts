@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the whole benchmark set, then BENCHMARKS.md rewritten with the figures — not a test.
  *
- *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share,relations] [--no-write]
+ *   npm run bench [-- --sizes 100000,1000000] [--quick] [--phases sandbox,extract,output,end-to-end,rate-share,relations,log-events] [--no-write]
  *     [--extract-cap-seconds 100] [--e2e-cap-seconds 200] [--output-records 100000] [--phase-cap-seconds N]
  *     [--from-results]
  *
@@ -21,10 +21,11 @@ import { markdownTable } from './lib/markdown-table.js';
 import { type EndToEndReport, renderEndToEnd } from './lib/render-end-to-end.js';
 import { renderExtract } from './lib/render-extract.js';
 import { REPO_ROOT } from './lib/sandbox-process.js';
+import { type LogEventsReport, renderLogEvents } from './log-events-report.js';
 import { type RateShareReport, renderRateShare } from './rate-share-report.js';
 import { type RelationsReport, renderRelations } from './relations-report.js';
 
-const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share', 'relations'] as const;
+const PHASES = ['sandbox', 'extract', 'output', 'end-to-end', 'rate-share', 'relations', 'log-events'] as const;
 type Phase = (typeof PHASES)[number];
 
 const { values } = parseArgs({
@@ -130,6 +131,16 @@ function plan(phase: Phase, extractResult: string | null): PhasePlan {
         args: quick
           ? ['--users', '20000', '--groups', '300', '--rate-seconds', '70']
           : ['--users', '100000', '--groups', '1000'],
+        capSeconds: quick ? 5 * 60 : 15 * 60,
+      };
+    case 'log-events':
+      // The System Log stream (issue 15): ~3.5 minutes at the ceiling per size, 100k and 1M events.
+      return {
+        phase,
+        script: 'bench/log-events.ts',
+        args: quick
+          ? ['--events', '20000', '--logs-limit', '60']
+          : ['--events', '100000,1000000', '--logs-limit', '60,600'],
         capSeconds: quick ? 5 * 60 : 15 * 60,
       };
   }
@@ -365,6 +376,14 @@ function renderBenchmarks(): string {
     const r = readJson<RelationsReport>(file);
     return r === null ? 'Unreadable result.' : `${renderRelations(r)}\n`;
   });
+  const logEvents = section(
+    'log-events',
+    'The System Log as a stream: LogEvent at the logs bucket ceiling (issue 15)',
+    (file) => {
+      const r = readJson<LogEventsReport>(file);
+      return r === null ? 'Unreadable result.' : `${renderLogEvents(r)}\n`;
+    },
+  );
 
   const reproduce = [
     '## How to reproduce',
@@ -380,6 +399,7 @@ function renderBenchmarks(): string {
     'npx tsx bench/output.ts --records 100000 --section sinks',
     'npx tsx bench/rate-share.ts --users 130000  # the share as a ceiling: sliced, resumed and sequential runs',
     'npx tsx bench/relations.ts --users 100000 --groups 1000  # GroupMember: requests vs minimum, incremental, share',
+    'npx tsx bench/log-events.ts --events 100000,1000000 --logs-limit 60,600  # LogEvent at the logs ceiling',
     '```',
     '',
     `Caps: each extraction variant stops by itself after ${extractCap} s and each end-to-end run after ${e2eCap} s ` +
@@ -389,5 +409,5 @@ function renderBenchmarks(): string {
     '',
   ].join('\n');
 
-  return [head, sandbox, extract, output, e2e, rateShare, relations, reproduce].join('\n');
+  return [head, sandbox, extract, output, e2e, rateShare, relations, logEvents, reproduce].join('\n');
 }

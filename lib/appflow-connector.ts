@@ -158,7 +158,9 @@ export class AppFlowConnector extends Construct {
           connectorType: 'CustomConnector',
           connectorProfileName: this.connection.connectorProfileName,
           sourceConnectorProperties: { customConnector: { entityName: sampleFlow.object } },
-          incrementalPullConfig: { datetimeTypeFieldName: 'last_updated' },
+          incrementalPullConfig: {
+            datetimeTypeFieldName: getObjectDef(sampleFlow.object).cursorField ?? 'last_updated',
+          },
         },
         destinationFlowConfigList: [
           {

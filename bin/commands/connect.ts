@@ -11,24 +11,15 @@ import {
   createPkce,
   exchangeAuthorizationCode,
 } from '../../lambdas/okta/auth/authorization-code.js';
+import { readScopes } from '../../lambdas/okta/catalog/index.js';
 import { validateOktaDomain } from '../../lambdas/okta/domain.js';
 
 export const DEFAULT_CONNECT_PORT = 8765;
 /**
- * Every read scope a flow can need: one per object (users, groups, apps, devices, user types), `okta.schemas.read`
- * for custom user attributes and `okta.logs.read` for System Log delete detection; `offline_access` for the refresh
- * token. Okta drops scopes the app was not granted, and okta-flow then names the missing one on the first 403.
+ * Every read scope a flow can need (the catalog's `readScopes()`: one per object, `okta.schemas.read` for custom user
+ * attributes); `offline_access` for the refresh token. Okta drops scopes the app was not granted, and okta-flow then names the missing one on the first 403.
  */
-export const DEFAULT_CONNECT_SCOPES = [
-  'okta.users.read',
-  'okta.groups.read',
-  'okta.apps.read',
-  'okta.devices.read',
-  'okta.userTypes.read',
-  'okta.schemas.read',
-  'okta.logs.read',
-  'offline_access',
-];
+export const DEFAULT_CONNECT_SCOPES: readonly string[] = [...readScopes(), 'offline_access'];
 
 export interface ConnectOptions {
   /** `acme.okta.com`, or a loopback sandbox URL with allowLoopback. */

@@ -1,9 +1,10 @@
 /**
- * DescribeConnectorConfiguration: what AppFlow shows when the connector is registered. Source only; Okta API token
+ * DescribeConnectorConfiguration: what AppFlow shows when the connector is registered. Source and destination; Okta API token
  * (`SSWS <apiKey>`) or OAuth2 authorization code against the org authorization server, whose URLs AppFlow fills in
  * from the `oktaDomain` the user enters. (Client credentials against Okta needs private_key_jwt, which AppFlow's
  * OAuth2 cannot do.)
  */
+import { readScopes } from '../okta/catalog/index.js';
 import { OKTA_FLOW_VERSION } from '../okta/version.js';
 import { OKTA_DOMAIN_SETTING } from './session.js';
 import { SUPPORTED_WRITE_OPERATIONS } from './write-data.js';
@@ -12,15 +13,8 @@ import { SUPPORTED_WRITE_OPERATIONS } from './write-data.js';
 export const CONNECTOR_OWNER = 'okta-flow';
 export const CONNECTOR_NAME = 'okta-flow-okta-source';
 
-export const OAUTH_SCOPES = [
-  'okta.users.read',
-  'okta.groups.read',
-  'okta.apps.read',
-  'okta.devices.read',
-  'okta.userTypes.read',
-  'okta.schemas.read',
-  'offline_access',
-] as const;
+/** Every read scope of the catalog and `offline_access` (the refresh token AppFlow keeps). */
+export const OAUTH_SCOPES: readonly string[] = [...readScopes(), 'offline_access'];
 
 /**
  * Every ConnectorOperator: filters (the eight comparison operators) run here; projection, masking, validation and

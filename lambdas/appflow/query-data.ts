@@ -8,7 +8,10 @@
  *   page that was split.
  * - A token is only ever returned when more data may remain; the last page answers `nextToken: null`.
  */
+import { streamSourceOf } from '../okta/catalog/index.js';
 import { extractObject } from '../okta/extract/extract-object.js';
+import { extractLogStream } from '../okta/extract/log-stream.js';
+import { streamSince } from '../okta/extract/stream-since.js';
 import { planQuery } from '../okta/query/plan.js';
 import type { OktaRecord } from '../okta/types.js';
 import type { ConnectorDeps } from './deps.js';
@@ -88,16 +91,32 @@ export async function queryData(
     Math.max(0, deps.limits.hardBudgetMs - elapsed()),
   );
   try {
-    const pages = extractObject(
-      def,
-      {
-        fields: fields.map((f) => f.column),
-        filter,
-        resumeFrom: current,
-        ...(pageLimit === undefined ? {} : { pageLimit }),
-      },
-      { api: session.client, plan: planQuery, signal: deadline.signal },
-    );
+    const extractDeps = { api: session.client, plan: planQuery, signal: deadline.signal };
+    const pages =
+      streamSourceOf(def) !== null
+        ? // The System Log: polling from the incremental field's lower bound (`published > …`), see stream-since.ts.
+          extractLogStream(
+            def,
+            {
+              fields: fields.map((f) => f.column),
+              filter,
+              since: streamSince(def, filter, deps.now()),
+              resumeFrom: current,
+              ...(pageLimit === undefined ? {} : { pageLimit }),
+              now: deps.now(),
+            },
+            extractDeps,
+          )
+        : extractObject(
+            def,
+            {
+              fields: fields.map((f) => f.column),
+              filter,
+              resumeFrom: current,
+              ...(pageLimit === undefined ? {} : { pageLimit }),
+            },
+            extractDeps,
+          );
     for await (const page of pages) {
       const first = resumeIndex(page.records, skip, lastId);
       for (let i = first; i < page.records.length; i++) {

@@ -11,6 +11,7 @@
  * the record is finished by rolling forward, never by deleting committed data.
  */
 import { z } from 'zod';
+import { streamPositionSchema } from '../okta/extract/log-stream-position.js';
 import { type RunManifest, runManifestSchema } from '../output/manifest.js';
 import { storeFor } from '../output/sinks/store.js';
 import type { OutputTarget } from '../output/sinks/types.js';
@@ -55,6 +56,8 @@ export const commitRecordSchema = z.object({
     watermark: z.string().nullable(),
     records: z.number().int().nonnegative(),
     snapshot: snapshotSchema.nullable(),
+    /** Stream objects: where the stream stands after this run (absent in records of other objects). */
+    stream: streamPositionSchema.nullable().optional(),
   }),
 });
 

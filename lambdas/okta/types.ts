@@ -33,10 +33,11 @@ export interface OktaApi {
   /**
    * Follow Link rel="next" from a path or absolute same-origin URL, one page at a time, with loop guards.
    * `readAhead`: fetch the next page while the consumer works on this one (one page of read-ahead).
+   * `allowEmptyPages`: System Log polling, an empty page is yielded with its next link (see paginate.ts).
    */
   paginate<T = OktaRecord>(
     pathOrUrl: string,
-    init?: { signal?: AbortSignal; readAhead?: boolean },
+    init?: { signal?: AbortSignal; readAhead?: boolean; allowEmptyPages?: boolean },
   ): AsyncGenerator<OktaPage<T>>;
 }
 

@@ -77,6 +77,11 @@ export class GroupStore {
     return this.options.count + this.createdCount;
   }
 
+  /** Groups of the generated org (the System Log history names only these: it happened before any admin write). */
+  get generatedCount(): number {
+    return this.options.count;
+  }
+
   get liveCount(): number {
     return this.size - this.deleted.size;
   }

@@ -517,9 +517,10 @@ export class GeneratedLog {
   private groupMembership(i: number): EventSkeleton {
     const admin = this.adminParty(i);
     const groups = this.org.groups;
-    const g = 1 + (hash(this.seed, Stream.logHistory, i, 17) % Math.max(1, groups.size - 1));
+    // The generated groups only: a group created later must not appear in (or change) the history before it.
+    const g = 1 + (hash(this.seed, Stream.logHistory, i, 17) % Math.max(1, groups.generatedCount - 1));
     const u = this.pickUser(i, 2);
-    if (g >= groups.size || u < 0) return this.signIn(i);
+    if (g >= groups.generatedCount || u < 0) return this.signIn(i);
     const member = groups.members.generated(g).has(u);
     return {
       eventType: member ? 'group.user_membership.add' : 'group.user_membership.remove',

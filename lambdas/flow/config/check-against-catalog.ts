@@ -35,6 +35,7 @@ function flowProblems(flow: FlowConfig, at: string): ConfigProblem[] {
       example: '"full"',
     });
   }
+  if (def.source?.kind === 'stream') problems.push(...streamProblems(flow, def, at));
   if (flow.slicing !== undefined && def.sliceFields.length === 0) {
     problems.push({
       path: `${at}.slicing`,
@@ -74,6 +75,35 @@ function perParentProblems(flow: FlowConfig, def: ObjectDef, at: string): Config
     ...(flow.perUserRequests !== undefined ? { perParentRequests: flow.perUserRequests } : {}),
   });
   return refusal === null ? [] : [{ path: `${at}.perUserRequests`, message: refusal, example: 'true' }];
+}
+
+/**
+ * A stream (the System Log) is read incrementally from its cursor: the first run starts at firstExecutionFrom (within
+ * the 90-day retention; checked against the clock when the run is planned), later runs where the last one ended.
+ */
+function streamProblems(flow: FlowConfig, def: ObjectDef, at: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (flow.mode !== 'incremental') {
+    problems.push({
+      path: `${at}.mode`,
+      message: `${def.name} is a stream (the System Log): it is read incrementally from its cursor, never as a full copy`,
+      example: '"incremental"',
+    });
+  }
+  if (flow.firstExecutionFrom === undefined) {
+    problems.push({
+      path: `${at}.firstExecutionFrom`,
+      message: `${def.name} needs the instant its first run starts at (within the last 90 days: Okta keeps 90 days of events)`,
+      example: '"2026-11-01T00:00:00Z"',
+    });
+  }
+  if (flow.deleteDetection !== undefined && flow.deleteDetection !== 'none') {
+    problems.push({
+      path: `${at}.deleteDetection`,
+      message: `System Log events are never deleted (they expire after 90 days); remove "deleteDetection"`,
+    });
+  }
+  return problems;
 }
 
 function withCursor(): string {

@@ -455,7 +455,12 @@ export const alarmsSchema = z.strictObject({
 });
 
 /** Objects AppFlow can pull incrementally: those with a server-side cursor (catalog `cursorField`). */
-export const APPFLOW_INCREMENTAL_OBJECTS = ['User', 'Group', 'Device'] as const satisfies readonly OktaObjectName[];
+export const APPFLOW_INCREMENTAL_OBJECTS = [
+  'User',
+  'Group',
+  'Device',
+  'LogEvent',
+] as const satisfies readonly OktaObjectName[];
 
 const APPFLOW_NAME = /^[\w!@#.-]{1,256}$/;
 
@@ -488,7 +493,10 @@ export const appflowSampleFlowSchema = z
     object: z
       .enum(APPFLOW_INCREMENTAL_OBJECTS)
       .default('User')
-      .meta({ description: 'Object to pull incrementally on last_updated.', examples: ['User'] }),
+      .meta({
+        description: 'Object to pull incrementally on its cursor field (last_updated; LogEvent: published).',
+        examples: ['User'],
+      }),
     scheduleExpression: z
       .string()
       .regex(/^(rate\(\d+(minutes|hours|days)\)|cron\(.+\))$/, {

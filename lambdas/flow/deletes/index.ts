@@ -11,7 +11,8 @@ export {
 export {
   DELETE_EVENTS,
   type DeleteEventSpec,
-  deleteEventsPath,
+  deleteEventsFilter,
+  deleteEventsSince,
   systemLogDeletes,
   TOMBSTONE_COLUMNS,
   type Tombstone,

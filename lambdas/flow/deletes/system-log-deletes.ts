@@ -4,10 +4,16 @@
  * are the delete events published in it. Each becomes a tombstone row (id, object, deleted_at, source, event_id).
  *
  * Why the System Log and not only snapshot diffs: an incremental run never sees a deleted record again (it is gone
- * from every listing), so only the log can say it went. The log keeps 90 days (the API refuses `since` older than
- * 180 days), so a run whose window starts earlier reads deletes from 179 days back; older deletes are gone from Okta.
+ * from every listing), so only the log can say it went. The log keeps 90 days, so a run whose window starts earlier
+ * reads deletes from 90 days back; older deletes are gone from Okta. The events are read with the LogEvent stream
+ * reader (lambdas/okta/extract/log-stream.ts): polling requests, filtered on the event type, de-duplicated by uuid.
  */
+import { logEventDef } from '../../okta/catalog/index.js';
+import { LOG_EVENT_COLUMNS } from '../../okta/catalog/log-event.js';
 import type { OktaObjectName } from '../../okta/catalog/types.js';
+import { extractLogStream, LOG_RETENTION_MS } from '../../okta/extract/log-stream.js';
+import type { Filter } from '../../okta/query/filter.js';
+import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi } from '../../okta/types.js';
 import type { ColumnSpec } from '../../output/columns.js';
 
@@ -22,6 +28,7 @@ export const DELETE_EVENTS: Readonly<Record<OktaObjectName, DeleteEventSpec | nu
   Group: { eventType: 'group.lifecycle.delete', targetType: 'UserGroup' },
   Application: { eventType: 'application.lifecycle.delete', targetType: 'AppInstance' },
   Device: { eventType: 'device.lifecycle.delete', targetType: 'Device' },
+  LogEvent: null,
   UserType: null,
   // Relations have no delete event of their own: GroupMember's removed pairs come from per-group snapshot diffs.
   GroupMember: null,
@@ -49,44 +56,51 @@ export const TOMBSTONE_COLUMNS: readonly ColumnSpec[] = [
   { name: 'event_id', path: ['event_id'], type: 'string' },
 ];
 
-const LOG_RETENTION_QUERY_MS = 179 * 24 * 3_600_000;
-
-interface LogEvent {
-  uuid?: unknown;
-  published?: unknown;
-  eventType?: unknown;
-  target?: unknown;
-}
-
-/** The System Log request for one object's delete events in `[from, to)` (bounded: the last page has no next). */
-export function deleteEventsPath(object: OktaObjectName, window: { from: string; to: string }): string | null {
+/** The delete events of an object as a LogEvent filter, or null when the System Log does not record them. */
+export function deleteEventsFilter(object: OktaObjectName): Filter | null {
   const spec = DELETE_EVENTS[object];
-  if (spec === null) return null;
-  const to = Date.parse(window.to);
-  const since = new Date(Math.max(Date.parse(window.from), to - LOG_RETENTION_QUERY_MS)).toISOString();
-  const query = new URLSearchParams({
-    since,
-    until: window.to,
-    filter: `eventType eq "${spec.eventType}"`,
-    sortOrder: 'ASCENDING',
-    limit: '1000',
-  });
-  return `/api/v1/logs?${query.toString()}`;
+  return spec === null ? null : { kind: 'compare', field: 'event_type', op: 'EQUAL_TO', value: spec.eventType };
 }
 
-/** Tombstones for the object's delete events in the window, one batch per System Log page. */
+/**
+ * Where the deletes read of a window starts: `from`, or the oldest instant the log still keeps (90 days: older
+ * deletes are gone from Okta). Polling from there covers every event persisted since, late ones included; runs
+ * overlap (from = watermark − overlap ≤ the previous run's plan time), so persistence time is covered without gaps.
+ */
+export function deleteEventsSince(from: string, now: number): string {
+  const floor = now - LOG_RETENTION_MS + RETENTION_MARGIN_MS;
+  return new Date(Math.max(Date.parse(from), floor)).toISOString();
+}
+
+const RETENTION_MARGIN_MS = 60_000;
+
+/**
+ * Tombstones for the object's delete events persisted from `window.from` on, one batch per System Log page, read
+ * with the LogEvent stream reader (polling, `filter=eventType eq "…"`): the same reader LogEvent flows use.
+ */
 export async function* systemLogDeletes(
   api: OktaApi,
   object: OktaObjectName,
   window: { from: string; to: string },
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal | undefined; now: number; pageLimit?: number | undefined },
 ): AsyncGenerator<Tombstone[], void, undefined> {
   const spec = DELETE_EVENTS[object];
-  const path = deleteEventsPath(object, window);
-  if (spec === null || path === null) return;
-  for await (const page of api.paginate<LogEvent>(path, signal === undefined ? {} : { signal })) {
+  const filter = deleteEventsFilter(object);
+  if (spec === null || filter === null) return;
+  const pages = extractLogStream(
+    logEventDef,
+    {
+      fields: [...LOG_EVENT_COLUMNS],
+      filter,
+      since: deleteEventsSince(window.from, options.now),
+      now: options.now,
+      ...(options.pageLimit !== undefined ? { pageLimit: options.pageLimit } : {}),
+    },
+    { api, plan: planQuery, ...(options.signal ? { signal: options.signal } : {}) },
+  );
+  for await (const page of pages) {
     const batch: Tombstone[] = [];
-    for (const event of page.items) {
+    for (const event of page.records) {
       if (event.eventType !== spec.eventType || typeof event.published !== 'string') continue;
       const targets = Array.isArray(event.target) ? (event.target as { id?: unknown; type?: unknown }[]) : [];
       for (const target of targets) {

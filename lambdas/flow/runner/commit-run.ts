@@ -9,6 +9,7 @@
  */
 import { type CommitRecord, commitKey, readCommit, writeCommit } from '../../lake/commit-log.js';
 import { type LakeColumnsDoc, lakeColumnsOf, recordLakeColumns } from '../../lake/lake-columns.js';
+import type { StreamPosition } from '../../okta/extract/log-stream-position.js';
 import type { ColumnSpec } from '../../output/columns.js';
 import { buildManifest, type RunManifest, sealRunFiles } from '../../output/manifest.js';
 import { storeFor } from '../../output/sinks/store.js';
@@ -110,7 +111,15 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
     }
     deps.crash?.('commit:between-manifests', {});
     const records = manifestFor(run.object, request.columns, await collect('records'));
-    await sealRunFiles(deps.target, run.keyPrefix, records);
+    if (run.stream !== undefined) {
+      // Stream files are under the day of their events: each day's run folder is sealed on its own.
+      for (const [folder, files] of filesByFolder(records.files)) {
+        await sealRunFiles(deps.target, folder, { ...records, files });
+      }
+    } else {
+      await sealRunFiles(deps.target, run.keyPrefix, records);
+    }
+    const stream = run.stream === undefined ? null : streamPositionOf(run, results);
 
     const columns = await recordLakeColumns(
       deps.state,
@@ -139,6 +148,7 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
         watermark: run.advancesWatermarkTo,
         records: counts.records,
         snapshot,
+        ...(stream !== null ? { stream } : {}),
       },
     };
     // THE commit point: one object, written last. Before it nothing of the run is visible; after it, all of it.
@@ -192,6 +202,29 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
   logger.info('run committed', { records: counts.records, deletes: counts.deletes, files: counts.files, durationMs });
   await deps.events.publish('completed', detail);
   return detail;
+}
+
+/** Files grouped by the run folder they are in (`…/dt=<day>/run_id=<id>`). */
+function filesByFolder(files: readonly FileEntry[]): Map<string, FileEntry[]> {
+  const out = new Map<string, FileEntry[]>();
+  for (const file of files) {
+    const folder = file.key.slice(0, file.key.lastIndexOf('/'));
+    out.set(folder, [...(out.get(folder) ?? []), file]);
+  }
+  return out;
+}
+
+/** Where the stream stands after the run: its one records task's last position (required: it read ≥ 1 page). */
+function streamPositionOf(run: RunPlan, results: CommitInput['results']): StreamPosition {
+  const positions = results.filter((r) => r.task.kind === 'records').map((r) => r.continuation.stream);
+  const position = positions[0];
+  if (positions.length !== 1 || position === undefined) {
+    throw new RunStateError(
+      `Run ${run.runId} cannot commit: its ${run.object} stream task did not report where the stream stands. ` +
+        'Nothing of this run is visible; start a new run.',
+    );
+  }
+  return position;
 }
 
 /** The Okta client's warnings of the plan and every task, merged (bounded), for Run Completed. */

@@ -22,6 +22,7 @@ export function flowStateAfter(previous: FlowState | null, record: CommitRecord,
       manifestKeys: [key],
     },
     ...(record.state.snapshot !== null ? { snapshot: record.state.snapshot } : {}),
+    ...(record.state.stream != null ? { stream: record.state.stream } : {}),
   };
 }
 

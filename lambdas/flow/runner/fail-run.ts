@@ -66,6 +66,7 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
       run.keyPrefix,
       run.deletesKeyPrefix,
       dedupeRoot(deps.config.output.prefix, run.flow, run.runId),
+      ...(run.stream !== undefined ? await streamRunFolders(deps.target, prefix, run.object, run.runId) : []),
     ]);
     for (const task of input.tasks ?? []) {
       await deps.state.deleteCheckpoint(checkpointRef(run, task)).catch(() => undefined);
@@ -103,6 +104,26 @@ export async function failRun(input: FailInput, deps: RunnerDeps): Promise<FailO
 }
 
 /** Removes the files of a run that has no commit record (the caller checks): nobody could see them anyway. */
+/**
+ * The run folders of a stream run: it writes under the day of its events (`<object>/dt=<day>/run_id=<id>/`), so
+ * the days are found by listing the object's folder.
+ */
+export async function streamRunFolders(
+  target: OutputTarget,
+  prefix: string,
+  object: string,
+  runId: string,
+): Promise<string[]> {
+  const root = [prefix.replace(/^\/+|\/+$/g, ''), object].filter((s) => s !== '').join('/');
+  const marker = `/run_id=${runId}/`;
+  const folders = new Set<string>();
+  for (const key of await storeFor(target).listKeys(`${root}/`)) {
+    const at = key.indexOf(marker);
+    if (at >= 0) folders.add(key.slice(0, at + marker.length - 1));
+  }
+  return [...folders];
+}
+
 export async function discardRunFiles(target: OutputTarget, prefixes: readonly (string | null)[]): Promise<void> {
   const store = storeFor(target);
   for (const prefix of prefixes) {

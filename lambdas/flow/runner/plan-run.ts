@@ -6,7 +6,7 @@
  * fails here, before any file is written.
  */
 import { commitKey, readCommit } from '../../lake/commit-log.js';
-import { getObjectDef } from '../../okta/catalog/index.js';
+import { getObjectDef, streamSourceOf } from '../../okta/catalog/index.js';
 import { windowColumn } from '../../okta/extract/bounds.js';
 import { planSlices } from '../../okta/extract/slices.js';
 import type { Slice } from '../../okta/extract/types.js';
@@ -17,8 +17,9 @@ import { formatInstant, mergeWarnings, type RunWarning, warningOf } from '../eve
 import { planWindow, type WindowTrigger } from '../plan-window.js';
 import type { LeaseHolder } from '../state/flow-state.js';
 import { applyCommittedState } from './committed-state.js';
-import { discardRunFiles } from './fail-run.js';
+import { discardRunFiles, streamRunFolders } from './fail-run.js';
 import { checkFlowAgainst } from './flow-request.js';
+import { planStream } from './plan-stream.js';
 import { resolvedDef, resolveUserSchema, type SchemaRef } from './resolve-schema.js';
 import { newRunId } from './run-id.js';
 import { dedupeRoot } from './task-keys.js';
@@ -63,6 +64,9 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
         const prefixes = crashedRunPrefixes(prefix, flow.object, previous.runId);
         logger.warn('previous run crashed without committing; removing its files', { crashedRunId: previous.runId });
         if (prefixes !== null) await discardRunFiles(deps.target, prefixes);
+        if (streamSourceOf(catalogDef) !== null) {
+          await discardRunFiles(deps.target, await streamRunFolders(deps.target, prefix, flow.object, previous.runId));
+        }
       }
       // Its exactly-once key lists (task-keys.ts) are bookkeeping only, committed or not.
       await discardRunFiles(deps.target, [dedupeRoot(deps.config.output.prefix, flow.name, previous.runId)]);
@@ -89,6 +93,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
     } else {
       checkFlowAgainst(def, flow);
     }
+    const stream = streamSourceOf(def) === null ? undefined : planStream(flow, stored?.state ?? null, trigger, now);
     const plan = planWindow({ flow, state: stored?.state ?? null, trigger, now });
     const dt = formatInstant(now).slice(0, 10);
     const prefix = deps.config.output.prefix;
@@ -111,6 +116,7 @@ export async function planRun(flowName: string, trigger: RunTrigger, deps: Runne
       deletesKeyPrefix: deletes ? runKeyPrefix({ prefix, object: `${flow.object}_deletes`, dt, runId }) : null,
       stateVersion: stored?.version ?? null,
       schema,
+      ...(stream !== undefined ? { stream } : {}),
     };
     const slices = sliceRun(draft, flow.slicing, def);
     const tasks: RunTask[] = slices.map((slice, i) => ({

@@ -10,12 +10,16 @@
  * `waitSeconds` for the state machine's Wait state. Every Okta client warning is logged at once and carried, bounded,
  * to the run event.
  */
-import { recordKey } from '../../okta/catalog/index.js';
+import { recordKey, streamSourceOf } from '../../okta/catalog/index.js';
 import type { ObjectDef } from '../../okta/catalog/types.js';
 import { OktaRateLimitDeferral } from '../../okta/errors.js';
 import { extractObject } from '../../okta/extract/extract-object.js';
+import { extractLogStream, type LogStreamPage } from '../../okta/extract/log-stream.js';
+import { encodeTail, type StreamPosition, seedTail } from '../../okta/extract/log-stream-position.js';
+import type { Continuation, ExtractDeps, ExtractPage } from '../../okta/extract/types.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
+import { runKeyPrefix } from '../../output/keys.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
 import { invocationIdsKey, PARENT_LINE, snapshotDiffApplies, writeIds } from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
@@ -23,6 +27,7 @@ import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning, warning
 import type { RunLogger } from '../observability/logger.js';
 import { loadTaskFiles, saveTaskFiles } from './checkpoint.js';
 import { addCounts } from './counts.js';
+import { createDayPartitionedWriter } from './day-partitioned-writer.js';
 import { RunStateError } from './errors.js';
 import { requestForRun } from './flow-request.js';
 import { holdLease } from './lease.js';
@@ -90,9 +95,9 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   const request = await requestForRun(deps.config, run, deps.state);
   const output = deps.config.output;
   const startPartIndex = input.continuation?.nextPartIndex ?? 0;
-  const writer = createOutputWriter({
+  const stream = task.kind === 'records' ? streamSourceOf(request.def) : null;
+  const writerOptions = {
     target: deps.target,
-    keyPrefix: task.kind === 'deletes' ? (run.deletesKeyPrefix ?? run.keyPrefix) : run.keyPrefix,
     format: output.format,
     compression: output.compression,
     columns: task.kind === 'deletes' ? TOMBSTONE_COLUMNS : request.columns,
@@ -102,7 +107,21 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
     partLabel: task.partLabel,
     ...(output.csvNull !== undefined ? { csvNull: output.csvNull } : {}),
     ...(deps.clientSideEncryption ? { clientSideEncryption: deps.clientSideEncryption } : {}),
-  });
+  };
+  // Stream objects (the System Log) are partitioned by the UTC day of their event time, not of the run.
+  const timeField = stream === null ? undefined : request.def.fields.find((f) => f.column === stream.timeField);
+  const writer: OutputWriter =
+    stream === null || timeField === undefined
+      ? createOutputWriter({
+          ...writerOptions,
+          keyPrefix: task.kind === 'deletes' ? (run.deletesKeyPrefix ?? run.keyPrefix) : run.keyPrefix,
+        })
+      : createDayPartitionedWriter({
+          ...writerOptions,
+          keyPrefixFor: (dt) => runKeyPrefix({ prefix: output.prefix, object: run.object, dt, runId: run.runId }),
+          timePath: timeField.path,
+          object: run.object,
+        });
   const ttl = deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS;
   let lastRenewal = deps.clock();
   const renewIfDue = async () => {
@@ -129,44 +148,60 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   // Relations also note every parent they list (PARENT_LINE), for the per-parent diff of incremental runs.
   const ids: string[] | null = task.kind === 'records' && snapshotDiffApplies(request.flow, run.mode) ? [] : null;
   let okta = input.continuation?.okta ?? null;
+  let position: StreamPosition | undefined = input.continuation?.stream;
   let done = false;
   let deferred: OktaRateLimitDeferral | null = null;
   const seen = task.kind === 'records' ? await loadTaskKeys(deps.target, keysFiles) : null;
   try {
     try {
       if (task.kind === 'deletes') {
-        await writeDeletes(api, run, writer, live, input.signal);
+        await writeDeletes(api, run, writer, live, input.signal, deps.clock(), deps.pageLimit);
         done = true;
       } else {
-        for await (const page of extractObject(
-          request.def,
-          {
-            ...(request.fields !== undefined ? { fields: request.fields } : {}),
-            filter: request.filter,
-            ...(run.mode === 'incremental' ? { window: run.window } : {}),
-            ...(task.slice !== null ? { slice: task.slice } : {}),
-            resumeFrom: okta,
-            ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
-            ...(request.flow.perUserRequests === true ? { perParentRequests: true } : {}),
-          },
-          {
-            api,
-            plan: planQuery,
-            ...(ids !== null
-              ? {
-                  onParents: (parentIds: readonly string[]) =>
-                    ids.push(...parentIds.map((id) => `${PARENT_LINE}${id}`)),
-                }
-              : {}),
-            onParentGone: ({ object, parent, parentId }) =>
-              observer.onWarning?.({
-                code: 'okta.relation.parent-gone',
-                message: `${parent} ${parentId} was deleted during the ${object} scan (404 E0000007): its children are skipped.`,
-              }),
-            ...(input.signal ? { signal: input.signal } : {}),
-            ...(seen !== null ? { seen } : {}),
-          },
-        )) {
+        const extractDeps: ExtractDeps = {
+          api,
+          plan: planQuery,
+          ...(input.signal ? { signal: input.signal } : {}),
+          ...(seen !== null ? { seen } : {}),
+          ...(observer.onWarning ? { onWarning: observer.onWarning } : {}),
+        };
+        const pages: AsyncGenerator<ExtractPage | LogStreamPage> =
+          stream !== null && timeField !== undefined
+            ? await streamPages(run, request, okta, position, timeField.column, extractDeps, deps)
+            : extractObject(
+                request.def,
+                {
+                  ...(request.fields !== undefined ? { fields: request.fields } : {}),
+                  filter: request.filter,
+                  ...(run.mode === 'incremental' ? { window: run.window } : {}),
+                  ...(task.slice !== null ? { slice: task.slice } : {}),
+                  resumeFrom: okta,
+                  ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
+                  ...(request.flow.perUserRequests === true ? { perParentRequests: true } : {}),
+                },
+                {
+                  ...extractDeps,
+                  ...(ids !== null
+                    ? {
+                        onParents: (parentIds: readonly string[]) =>
+                          ids.push(...parentIds.map((id) => `${PARENT_LINE}${id}`)),
+                      }
+                    : {}),
+                  onParentGone: ({ object, parent, parentId }) =>
+                    observer.onWarning?.({
+                      code: 'okta.relation.parent-gone',
+                      message: `${parent} ${parentId} was deleted during the ${object} scan (404 E0000007): its children are skipped.`,
+                    }),
+                },
+              );
+        for await (const page of pages) {
+          if ('cursor' in page) {
+            // The stream's position after this page: its next link, and the uuids of the last page with events.
+            position = {
+              cursor: page.cursor,
+              tail: page.tail.length > 0 ? encodeTail(page.tail) : (position?.tail ?? ''),
+            };
+          }
           await writer.write(page.records);
           if (ids !== null) for (const record of page.records) ids.push(keyOrFail(request.def, record));
           live.records += page.records.length;
@@ -269,6 +304,7 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
         nextPartIndex: closed.nextPartIndex,
         counts,
         invocations: invocation + 1,
+        ...(position !== undefined ? { stream: position } : {}),
         ...(warnings.length > 0 ? { warnings } : {}),
       },
       done,
@@ -281,17 +317,61 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
   }
 }
 
+/**
+ * The pages of a stream task: from where this run's earlier invocation stopped (`okta`), else from the flow state's
+ * stream position (the last committed run's next link; its tail seeds the dedupe), else at the plan's `since`.
+ */
+async function streamPages(
+  run: RunPlan,
+  request: Awaited<ReturnType<typeof requestForRun>>,
+  okta: Continuation | null,
+  position: StreamPosition | undefined,
+  timeColumn: string,
+  extractDeps: ExtractDeps,
+  deps: RunnerDeps,
+): Promise<AsyncGenerator<LogStreamPage>> {
+  const committed = run.stream?.fromCursor ? (await deps.state.getFlowState(run.flow))?.state.stream : undefined;
+  if (run.stream?.fromCursor && committed === undefined) {
+    throw new RunStateError(
+      `Run ${run.runId} was planned to resume the ${run.object} stream, but the flow state has no stream position.`,
+    );
+  }
+  const tail = position?.tail ?? committed?.tail;
+  if (tail !== undefined && extractDeps.seen !== undefined) seedTail(extractDeps.seen, tail);
+  const fields = request.fields === undefined ? undefined : [...new Set([...request.fields, timeColumn])];
+  return extractLogStream(
+    request.def,
+    {
+      ...(fields !== undefined ? { fields } : {}),
+      filter: request.filter,
+      cursor: okta === null ? (committed?.cursor ?? null) : null,
+      ...(run.stream?.since != null ? { since: run.stream.since } : {}),
+      resumeFrom: okta,
+      ...(deps.pageLimit !== undefined ? { pageLimit: deps.pageLimit } : {}),
+      now: deps.clock(),
+    },
+    extractDeps,
+  );
+}
+
 async function writeDeletes(
   api: OktaApi,
   run: RunPlan,
   writer: OutputWriter,
   live: Live,
   signal: AbortSignal | undefined,
+  now: number,
+  pageLimit: number | undefined,
 ): Promise<void> {
   const from = run.window.from;
   if (from === undefined) return;
   const seen = new Set<string>();
-  for await (const batch of systemLogDeletes(api, run.object, { from, to: run.window.to }, signal)) {
+  for await (const batch of systemLogDeletes(
+    api,
+    run.object,
+    { from, to: run.window.to },
+    { signal, now, pageLimit },
+  )) {
     live.pages += 1;
     const fresh = batch.filter((t) => !seen.has(t.id));
     for (const t of fresh) seen.add(t.id);

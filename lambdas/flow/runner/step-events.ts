@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { OKTA_OBJECT_NAMES, type OktaObjectName } from '../../okta/catalog/types.js';
+import { streamPositionSchema } from '../../okta/extract/log-stream-position.js';
 import { MAX_RUN_WARNINGS, runCountsSchema, runWarningSchema } from '../events.js';
 import type { FailInput } from './fail-run.js';
 import type { ExtractStepResult, RunPlan, RunTask, TaskContinuation } from './types.js';
@@ -39,6 +40,7 @@ export const runPlanSchema: z.ZodType<RunPlan> = z.object({
     .default(null),
   concurrency: z.number().int().min(1).max(40),
   warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
+  stream: z.object({ since: z.string().nullable(), fromCursor: z.boolean() }).optional(),
 });
 
 const sliceSchema = range.extend({ id: z.string(), field: z.string() });
@@ -76,6 +78,7 @@ export const taskContinuationSchema: z.ZodType<TaskContinuation> = z.object({
   nextPartIndex: z.number().int().nonnegative(),
   counts: runCountsSchema,
   invocations: z.number().int().nonnegative(),
+  stream: streamPositionSchema.optional(),
   warnings: z.array(runWarningSchema).max(MAX_RUN_WARNINGS).optional(),
 });
 

@@ -6,6 +6,7 @@
 
 import type { LakeCatalog } from '../../lake/lake-catalog.js';
 import type { OktaObjectName } from '../../okta/catalog/types.js';
+import type { StreamPosition } from '../../okta/extract/log-stream-position.js';
 import type { Continuation, Slice } from '../../okta/extract/types.js';
 import type { OktaApi, OktaClientObserver } from '../../okta/types.js';
 import type { ClientSideEncryption } from '../../output/client-side-encryption.js';
@@ -47,6 +48,11 @@ export interface RunPlan {
    * they never take more of the org's limits than one client would.
    */
   readonly concurrency: number;
+  /**
+   * Stream objects (LogEvent): whether the run starts from the flow state's stream position (`fromCursor`), or at
+   * `since` (the first run, a full re-sync). Absent for listed objects.
+   */
+  readonly stream?: { readonly since: string | null; readonly fromCursor: boolean } | undefined;
   /** Warnings of the Okta client PlanRun used (it reads profile schemas), bounded: they reach Run Completed/Failed. */
   readonly warnings?: readonly RunWarning[] | undefined;
 }
@@ -72,6 +78,8 @@ export interface TaskContinuation {
   readonly nextPartIndex: number;
   readonly counts: RunCounts;
   readonly invocations: number;
+  /** Stream tasks: where the stream stands after the pages read so far (committed with the run, not before). */
+  readonly stream?: StreamPosition | undefined;
   /** The Okta client's warnings so far (bounded: MAX_RUN_WARNINGS codes), for the run event. */
   readonly warnings?: readonly RunWarning[];
 }

@@ -8,6 +8,7 @@
  * primary key; within committed output nothing is lost). Incremental windows start at `watermark - overlap`.
  */
 import { z } from 'zod';
+import { streamPositionSchema } from '../../okta/extract/log-stream-position.js';
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -35,6 +36,11 @@ export const flowStateSchema = z
       .object({ runId: z.string(), committedAt: iso, idsKey: z.string(), count: z.number().int().nonnegative() })
       .loose()
       .optional(),
+    /**
+     * Stream objects (LogEvent): the System Log `next` link the last committed run ended at, and the uuids of its
+     * last page. The next run starts there; it moves only with a commit.
+     */
+    stream: streamPositionSchema.optional(),
   })
   .loose();
 

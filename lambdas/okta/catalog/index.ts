@@ -8,7 +8,8 @@ import { deviceDef } from './device.js';
 import { deviceUserDef } from './device-user.js';
 import { groupDef } from './group.js';
 import { groupMemberDef } from './group-member.js';
-import type { ChildrenSource, FieldDef, ObjectDef, OktaObjectName } from './types.js';
+import { logEventDef } from './log-event.js';
+import type { ChildrenSource, FieldDef, ObjectDef, OktaObjectName, StreamSource } from './types.js';
 import { userDef } from './user.js';
 import { userFactorDef } from './user-factor.js';
 import { userRoleDef } from './user-role.js';
@@ -34,6 +35,7 @@ export {
   deviceUserDef,
   groupDef,
   groupMemberDef,
+  logEventDef,
   userDef,
   userFactorDef,
   userRoleDef,
@@ -44,6 +46,7 @@ const DEFS: Readonly<Record<OktaObjectName, ObjectDef>> = {
   Application: applicationDef,
   Device: deviceDef,
   Group: groupDef,
+  LogEvent: logEventDef,
   User: userDef,
   UserType: userTypeDef,
   GroupMember: groupMemberDef,
@@ -71,6 +74,19 @@ export function getObjectDef(name: string): ObjectDef {
   const key = (Object.keys(DEFS) as OktaObjectName[]).find((k) => k.toLowerCase() === name.toLowerCase());
   if (key === undefined) throw new UnknownObjectError(name);
   return DEFS[key];
+}
+
+/** The stream source of an object read as a stream (the System Log), or null for listed objects. */
+export function streamSourceOf(def: ObjectDef): StreamSource | null {
+  return def.source?.kind === 'stream' ? def.source : null;
+}
+
+/**
+ * Every read scope a flow can need, in catalog order: each object's own scope, then `okta.schemas.read` (PlanRun
+ * reads the user profile schemas for custom attributes). The CLI's `connect` and the AppFlow connector ask for these.
+ */
+export function readScopes(): readonly string[] {
+  return [...new Set([...Object.values(DEFS).map((d) => d.scope), 'okta.schemas.read'])];
 }
 
 /** Every object definition, in a stable order. */

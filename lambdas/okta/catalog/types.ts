@@ -11,6 +11,7 @@ export type OktaObjectName =
   | 'Application'
   | 'Device'
   | 'Group'
+  | 'LogEvent'
   | 'User'
   | 'UserType'
   | 'GroupMember'
@@ -24,6 +25,7 @@ export const OKTA_OBJECT_NAMES: readonly OktaObjectName[] = [
   'Application',
   'Device',
   'Group',
+  'LogEvent',
   'User',
   'UserType',
   'GroupMember',
@@ -148,7 +150,7 @@ export interface ObjectDef {
  * How an object's records are read, discriminated on `kind`: `list` is the paginated `listPath` (the default when
  * `ObjectDef.source` is absent). Relation and stream kinds add their own variants here.
  */
-export type ObjectSource = { readonly kind: 'list' } | ChildrenSource;
+export type ObjectSource = { readonly kind: 'list' } | ChildrenSource | StreamSource;
 
 /**
  * A relation: the children of each record of a parent object (`/api/v1/groups/{id}/users` for every group). Each
@@ -193,4 +195,17 @@ export interface ChildrenSource {
   readonly perParentOptIn?: 'perUserRequests' | undefined;
   /** The cost in requests, for `describe` and the README. */
   readonly cost: string;
+}
+
+/**
+ * The System Log: an append-only stream read with Okta's polling requests (`since`, no `until`, ascending), which
+ * filter and order on persistence time, so late events come after the cursor instead of before it. Runs resume from
+ * the `next` link of the last committed run (lambdas/okta/extract/log-stream.ts); `timeField` partitions the output
+ * by its UTC day and is the AppFlow incremental timestamp field.
+ */
+export interface StreamSource {
+  readonly kind: 'stream';
+  readonly cursor: 'polling';
+  /** Column of the event time (`published`): output partition day, AppFlow incremental field; not filterable. */
+  readonly timeField: string;
 }

@@ -13,6 +13,15 @@ const DERIVED_BY_PATH: Readonly<Record<string, (record: OktaRecord) => unknown>>
     const last = href.split(/[?#]/, 1)[0]?.split('/').filter(Boolean).pop();
     return last === undefined ? undefined : decodeURIComponent(last);
   },
+  // LogEvent `target.id`: the ids of the event's targets (Okta's `filter=target.id eq "…"` matches any of them).
+  'target.id': (record) => {
+    const targets = readPath(record, ['target']);
+    if (!Array.isArray(targets)) return undefined;
+    return targets.flatMap((t) => {
+      const id = readPath(t, ['id']);
+      return typeof id === 'string' ? [id] : [];
+    });
+  },
 };
 
 /** Walks a path through nested objects; undefined when any step is missing or not an object. */

@@ -93,6 +93,8 @@ export interface ExtractDeps {
   readonly onParents?: (parentIds: readonly string[]) => void;
   /** Relations: a parent that vanished mid-run (404 E0000007 on its child listing); it is skipped. */
   readonly onParentGone?: (info: { object: OktaObjectName; parent: OktaObjectName; parentId: string }) => void;
+  /** Anomalies worth a warning that do not fail the scan (the System Log stream reports a missing next link). */
+  readonly onWarning?: (info: { code: string; message: string }) => void;
 }
 
 /** One Okta page after the residual and projection; `continuation` is null once the scan is complete. */

@@ -16,6 +16,8 @@
  *   attributes; it is eventually consistent, index lag < 1 s, which the incremental overlap absorbs). With nothing to
  *   push, `search=status pr`, because Okta's default list hides DEPROVISIONED users and okta-flow returns every status.
  * - Group: `search` or `filter`, the same way. Device: `search` only. UserType: no parameters (client-side).
+ * - LogEvent: `filter` eq on eventType, actor.id, outcome.result, severity, uuid; `contains` on the target.id list as
+ *   `target.id eq` (any target). The stream reader adds since/sortOrder (lambdas/okta/extract/log-stream.ts).
  * - Application: `filter` takes a single `eq`: the planner pushes one top-level `=` term (a `group_id`/`user_id`
  *   query parameter if present — it has to be pushed — else id, signing key id, name, status); the rest is residual.
  */
@@ -191,8 +193,13 @@ class Translator {
       }
       case 'contains': {
         const field = this.field(filter.field);
-        if (field === undefined || field.type !== 'String' || !this.can(field, 'CONTAINS')) return null;
+        if (field === undefined || !this.can(field, 'CONTAINS')) return null;
         if (typeof filter.value !== 'string' || filter.value === '') return null;
+        // A list of strings (LogEvent target.id): Okta's `eq` on a list attribute matches any element.
+        if (field.type === 'List' && field.items === 'String') {
+          return this.leaf(`${this.attr(field)} eq ${quoteOktaString(filter.value)}`);
+        }
+        if (field.type !== 'String') return null;
         return this.leaf(`${this.attr(field)} co ${quoteOktaString(filter.value)}`);
       }
       case 'in': {

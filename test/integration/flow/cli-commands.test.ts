@@ -75,7 +75,13 @@ describe('okta-flow connect', () => {
       expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
       expect(authorize.searchParams.get('redirect_uri')).toBe(`http://127.0.0.1:${port}/callback`);
       expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(
-        expect.arrayContaining(['offline_access', 'okta.userTypes.read', 'okta.schemas.read', 'okta.logs.read']),
+        expect.arrayContaining([
+          'offline_access',
+          'okta.userTypes.read',
+          'okta.schemas.read',
+          'okta.logs.read',
+          'okta.roles.read',
+        ]),
       );
       expect(Math.abs(Date.parse(secret.consentedAt) - orgNow)).toBeLessThan(60_000);
       expect(secret.type).toBe('oauth2');

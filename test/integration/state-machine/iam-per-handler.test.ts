@@ -29,11 +29,20 @@ let arns: Arns;
 beforeAll(async () => {
   sandbox = await startSandbox({
     users: 300,
+    logEvents: 3000,
     rateLimits: false,
     clock: { startMs: DEFAULT_EPOCH_MS + DAY, running: false },
   });
   s3 = await startS3();
-  stack = await localStack({ config: exampleConfigJson(), s3, sandbox });
+  // The example flows plus a System Log stream (LogEvent: state read by ExtractStep, files under many day folders).
+  const example = exampleConfigJson();
+  const logFlow = {
+    name: 'system-log',
+    object: 'LogEvent',
+    mode: 'incremental',
+    firstExecutionFrom: new Date(DEFAULT_EPOCH_MS - 30 * DAY).toISOString(),
+  };
+  stack = await localStack({ config: { ...example, flows: [...(example.flows as unknown[]), logFlow] }, s3, sandbox });
   arns = {
     bucket: s3.bucket,
     keyArn: stack.keyArn,
@@ -58,6 +67,15 @@ beforeAll(async () => {
   );
   sandbox.faults.clear(fault);
   expect(failed.status).toBe('FAILED');
+  //    …and a LogEvent run failing after files were written: FailRun finds its day folders by listing.
+  const logFault = sandbox.faults.add({ pathPrefix: '/api/v1/logs', nth: 3, fault: { kind: 'status', status: 403 } });
+  const logFailed = await execute(
+    stack,
+    { flow: 'system-log', fullResync: true },
+    { extractRemainingMs: 1, deps: { pageLimit: 200 } },
+  );
+  sandbox.faults.clear(logFault);
+  expect(logFailed.status).toBe('FAILED');
 
   // 3. A run that crashed after writing a file (no FailRun), taken over by the next run once its lease expired.
   const fn = (step: StepName) => {

@@ -58,11 +58,13 @@ describe('DescribeConnectorConfigurationRequest', () => {
       isCustomAuthSupported: false,
       oAuth2Defaults: {
         oAuthScopes: [
-          'okta.users.read',
-          'okta.groups.read',
           'okta.apps.read',
           'okta.devices.read',
+          'okta.groups.read',
+          'okta.logs.read',
+          'okta.users.read',
           'okta.userTypes.read',
+          'okta.roles.read',
           'okta.schemas.read',
           'offline_access',
         ],
@@ -222,6 +224,7 @@ describe('ListEntitiesRequest', () => {
       'Application',
       'Device',
       'Group',
+      'LogEvent',
       'User',
       'UserType',
       'GroupMember',
@@ -331,6 +334,24 @@ describe('DescribeEntityRequest', () => {
         (f) => (f.readProperties as Record<string, boolean>).isTimestampFieldForIncrementalQueries,
       ),
     ).toHaveLength(1);
+  });
+
+  it('describes LogEvent: uuid the key, published the one incremental field, structs as Struct', async () => {
+    const res = await handleConnectorRequest(
+      { type: 'DescribeEntityRequest', entityIdentifier: 'LogEvent', connectorContext: context() },
+      setup().deps,
+    );
+    const fields = (res.entityDefinition as { fields: Record<string, unknown>[] }).fields;
+    const byName = new Map(fields.map((f) => [f.fieldName, f]));
+    expect(fields.filter((f) => f.isPrimaryKey).map((f) => f.fieldName)).toEqual(['uuid']);
+    expect(
+      fields
+        .filter((f) => (f.readProperties as Record<string, boolean>).isTimestampFieldForIncrementalQueries)
+        .map((f) => f.fieldName),
+    ).toEqual(['published']);
+    expect(byName.get('actor')).toMatchObject({ dataType: 'Struct' });
+    expect(byName.get('target')).toMatchObject({ dataType: 'List' });
+    expect(byName.get('event_type')).toMatchObject({ filterOperators: ['EQUAL_TO', 'NOT_EQUAL_TO', 'CONTAINS'] });
   });
 
   it('answers InvalidArgument for an unknown entity', async () => {

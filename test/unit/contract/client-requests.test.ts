@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getObjectDef, listObjectDefs } from '../../../lambdas/okta/catalog/index.js';
 import { childListPath, parentPlan } from '../../../lambdas/okta/extract/index.js';
+import { logStreamStartPath } from '../../../lambdas/okta/extract/log-stream.js';
 import type { Filter } from '../../../lambdas/okta/query/filter.js';
 import { planQuery } from '../../../lambdas/okta/query/plan.js';
 import { validateRequest } from '../../contract/openapi-contract.js';
@@ -15,7 +16,7 @@ describe('planned Okta list requests', () => {
   };
   const byId: Filter = { kind: 'compare', field: 'id', op: 'EQUAL_TO', value: 'x00000000000000000000' };
 
-  for (const def of listObjectDefs().filter((d) => d.source?.kind !== 'children')) {
+  for (const def of listObjectDefs().filter((d) => d.source?.kind !== 'children' && d.source?.kind !== 'stream')) {
     it(`${def.name}: the unfiltered and filtered list URLs validate against the spec`, () => {
       for (const filter of [null, since, byId]) {
         const path = planQuery(def, filter).path;
@@ -37,4 +38,15 @@ describe('planned Okta list requests', () => {
       }
     });
   }
+  it("LogEvent: the stream's polling requests (since, ascending, limit 1000, pushed filter) validate against the spec", () => {
+    const def = listObjectDefs().find((d) => d.name === 'LogEvent');
+    if (def === undefined) throw new Error('no LogEvent in the catalog');
+    const eventType: Filter = { kind: 'compare', field: 'event_type', op: 'EQUAL_TO', value: 'user.session.start' };
+    const target: Filter = { kind: 'contains', field: 'target_id', value: '00u1' };
+    for (const filter of [null, eventType, target, { kind: 'and', children: [eventType, target] } as Filter]) {
+      const { path } = logStreamStartPath(def, filter, '2026-01-01T00:00:00.000Z', { plan: planQuery });
+      expect(path).not.toContain('until');
+      expect({ path, result: validateRequest('GET', path) }).toEqual({ path, result: { ok: true } });
+    }
+  });
 });

@@ -56,7 +56,10 @@ interface Truth {
   readonly value: (child: OktaRecord) => unknown;
 }
 
-const TRUTH: Record<Exclude<OktaObjectName, 'User' | 'Group' | 'Application' | 'Device' | 'UserType'>, Truth> = {
+const TRUTH: Record<
+  Exclude<OktaObjectName, 'User' | 'Group' | 'Application' | 'Device' | 'UserType' | 'LogEvent'>,
+  Truth
+> = {
   GroupMember: {
     parents: '/api/v1/groups?limit=200',
     children: (id) => `/api/v1/groups/${id}/users?limit=1000`,

@@ -123,7 +123,8 @@ describe.each(CASES)('$name', ({ object, filter, expected }) => {
 
 describe('projection and windows against the sandbox', () => {
   it('projects every object to its default fields without sensitive values', async () => {
-    for (const def of listObjectDefs()) {
+    // LogEvent is a stream, read by extractLogStream (log-stream.test.ts), not a list.
+    for (const def of listObjectDefs().filter((d) => d.source?.kind !== 'stream')) {
       // relations: the first pages with records (parents without children yield empty pages)
       const pages = await collectPages(extractObject(def, { perParentRequests: true }, h.deps));
       const records = pages.flatMap((p) => p.records).slice(0, 200);

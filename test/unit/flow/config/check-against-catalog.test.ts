@@ -23,8 +23,31 @@ describe('catalog rules', () => {
       'incremental without a cursor field',
       { object: 'Application', mode: 'incremental' },
       [
-        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, User, GroupMember). Example: "full"',
+        'flows[0].mode: "incremental" needs a cursor field and Application has none (incremental works for Device, Group, LogEvent, User, GroupMember). Example: "full"',
       ],
+    ],
+    [
+      'LogEvent as a full copy, without a start, with delete detection',
+      { object: 'LogEvent', mode: 'full', deleteDetection: 'system-log' },
+      [
+        'flows[0].mode: LogEvent is a stream (the System Log): it is read incrementally from its cursor, never as a full copy. Example: "incremental"',
+        'flows[0].firstExecutionFrom: LogEvent needs the instant its first run starts at (within the last 90 days: Okta keeps 90 days of events). Example: "2026-11-01T00:00:00Z"',
+        'flows[0].deleteDetection: System Log events are never deleted (they expire after 90 days); remove "deleteDetection"',
+        'flows[0].deleteDetection: the System Log does not record LogEvent deletions; use "snapshot-diff" with mode "full". Example: "snapshot-diff"',
+      ],
+    ],
+    [
+      'LogEvent incremental from a start',
+      {
+        object: 'LogEvent',
+        mode: 'incremental',
+        firstExecutionFrom: '2026-11-01T00:00:00Z',
+        filters: [
+          { field: 'event_type', op: '=', value: 'user.session.start' },
+          { field: 'target_id', op: 'contains', value: '00u1' },
+        ],
+      },
+      [],
     ],
     [
       'unknown field',

@@ -172,7 +172,7 @@ describe('parseConfig', () => {
       'unknown object',
       withFlow({ object: 'Users' }),
       [
-        'flows[0].object: "Users" is not one of "Application", "Device", "Group", "User", "UserType", "GroupMember", "ApplicationUser", "ApplicationGroup", "DeviceUser", "UserRole", "UserFactor" (did you mean "User"?). Example: "User"',
+        'flows[0].object: "Users" is not one of "Application", "Device", "Group", "LogEvent", "User", "UserType", "GroupMember", "ApplicationUser", "ApplicationGroup", "DeviceUser", "UserRole", "UserFactor" (did you mean "User"?). Example: "User"',
       ],
     ],
     [

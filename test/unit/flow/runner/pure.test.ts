@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { describeObject } from '../../../../bin/commands/describe.js';
 import { formatBytes, formatTable } from '../../../../bin/commands/table.js';
 import { snapshotTombstones } from '../../../../lambdas/flow/deletes/snapshot-diff.js';
-import { deleteEventsPath } from '../../../../lambdas/flow/deletes/system-log-deletes.js';
+import { deleteEventsFilter, deleteEventsSince } from '../../../../lambdas/flow/deletes/system-log-deletes.js';
 import { emptyRunCounts } from '../../../../lambdas/flow/events.js';
 import { partIndexOf } from '../../../../lambdas/flow/runner/checkpoint.js';
 import { addCounts } from '../../../../lambdas/flow/runner/counts.js';
@@ -42,22 +42,22 @@ describe('tombstones from a snapshot diff', () => {
 });
 
 describe('System Log delete queries', () => {
-  it('ask for the object delete event in the bounded window', () => {
-    const path = deleteEventsPath('User', { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }) ?? '';
-    const url = new URL(path, 'https://acme.okta.com');
-    expect(url.pathname).toBe('/api/v1/logs');
-    expect(url.searchParams.get('filter')).toBe('eventType eq "user.lifecycle.delete.completed"');
-    expect(url.searchParams.get('since')).toBe('2026-01-01T00:00:00.000Z');
-    expect(url.searchParams.get('until')).toBe('2026-01-02T00:00:00.000Z');
-    expect(
-      deleteEventsPath('UserType', { from: '2026-01-01T00:00:00.000Z', to: '2026-01-02T00:00:00.000Z' }),
-    ).toBeNull();
+  it('ask the LogEvent stream for the object delete event, from the window start', () => {
+    expect(deleteEventsFilter('User')).toEqual({
+      kind: 'compare',
+      field: 'event_type',
+      op: 'EQUAL_TO',
+      value: 'user.lifecycle.delete.completed',
+    });
+    expect(deleteEventsFilter('UserType')).toBeNull();
+    const now = Date.parse('2026-01-02T00:00:00.000Z');
+    expect(deleteEventsSince('2026-01-01T00:00:00.000Z', now)).toBe('2026-01-01T00:00:00.000Z');
   });
 
-  it('never ask for more than the 180 days Okta accepts', () => {
-    const path = deleteEventsPath('Group', { from: '2020-01-01T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z' }) ?? '';
-    const since = Date.parse(new URL(path, 'https://acme.okta.com').searchParams.get('since') ?? '');
-    expect(Date.parse('2026-07-01T00:00:00.000Z') - since).toBe(179 * 86_400_000);
+  it('never ask for more than the 90 days Okta keeps', () => {
+    const now = Date.parse('2026-07-01T00:00:00.000Z');
+    const since = Date.parse(deleteEventsSince('2020-01-01T00:00:00.000Z', now));
+    expect(now - since).toBe(90 * 86_400_000 - 60_000);
   });
 });
 

@@ -22,7 +22,10 @@ interface Row {
   ops?: FilterOperator[];
 }
 
-/** The AppFlow Okta connector's own objects (it has no relation objects). */
+/**
+ * The AppFlow Okta connector's own objects: it has no relation objects and no System Log entity (LogEvent is
+ * okta-flow's own, test/unit/okta/catalog/log-event.test.ts).
+ */
 const TABLE: Partial<Record<OktaObjectName, Row[]>> = {
   Application: [
     { label: 'Accessibility', type: 'Struct' },

@@ -186,6 +186,21 @@ describe('generated System Log history', () => {
   });
 });
 
+describe('System Log history is immutable', () => {
+  it('creating groups later changes no event of the history and puts no new group in it', () => {
+    const t = logOrg({ logEvents: 3000, users: 300, groups: 40 });
+    const window = { since: iso(DEFAULT_EPOCH_MS - 89 * DAY), until: iso(t.clock.now()), limit: '1000' };
+    const before = t.drain(window);
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push(String(t.org.admin.createGroup({ profile: { name: `Later ${i}` } }).id));
+    const after = t.drain(window);
+    expect(after).toEqual(before);
+    const targets = after.flatMap((e) => (e.target as { id: string }[]).map((x) => x.id));
+    expect(before.some((e) => String(e.eventType).startsWith('group.user_membership'))).toBe(true);
+    for (const id of created) expect(targets).not.toContain(id);
+  });
+});
+
 describe('System Log polling', () => {
   it('returns a late event after the events persisted before it, with published going backwards', () => {
     const t = logOrg({ logEvents: 300, users: 200 });
