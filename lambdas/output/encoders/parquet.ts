@@ -1,11 +1,10 @@
 /**
  * Parquet encoder on hyparquet-writer (chosen by measurement: docs/parquet-library-choice.md).
  *
- * Rows are buffered column-wise until a row group is full (estimated uncompressed bytes or a row count), then the
- * row group is encoded and its bytes handed out, so memory holds at most one row group, never a whole file.
- * Row groups default to 32 MiB of estimated uncompressed data: big enough for Athena/Spark to read efficiently
- * (engines split work per row group; tiny groups multiply footer metadata and requests), small enough for a 1–2 GB
- * Lambda while the group is held as JS values (several times its raw size; see docs/parquet-library-choice.md).
+ * Rows are buffered column-wise in compact typed buffers (encoders/column-buffer.ts) until a row group is full —
+ * its share of the process-wide memory budget (memory-budget.ts: 16 MiB under the Lambda's heap cap, split among
+ * the encoders open at once), at most 32 MiB, or a row count — then the row group is encoded and its bytes handed
+ * out, so memory holds at most one row group per open file, never a whole file.
  */
 import * as zlib from 'node:zlib';
 import type { ColumnChunk, DecodedArray, SchemaElement } from 'hyparquet';

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { OktaRecord } from '../../../lambdas/okta/types.js';
 import { type ColumnSpec, columnsFromFields, rawValueAt, toCell } from '../../../lambdas/output/columns.js';
 import { createParquetEncoder } from '../../../lambdas/output/encoders/parquet.js';
-import { createMemoryBudget, defaultBudgetBytes, MIN_SHARE_BYTES } from '../../../lambdas/output/memory-budget.js';
+import {
+  createMemoryBudget,
+  defaultBudgetBytes,
+  LAMBDA_HEAP_LIMIT_BYTES,
+  MIN_SHARE_BYTES,
+} from '../../../lambdas/output/memory-budget.js';
+import { heapLimitMiB } from '../../../lib/okta-flow-function.js';
 import { fixtureUsers, manyUsers, ONE_MB_STRING, userFields } from './fixtures.js';
 
 const columns = columnsFromFields(userFields);
@@ -81,9 +87,10 @@ describe('Parquet encoder on compact column buffers', () => {
   });
 
   it('derives the default budget from the heap ceiling, never assuming more than the Lambda has', () => {
-    expect(defaultBudgetBytes(768 * MiB)).toBe(32 * MiB);
-    expect(defaultBudgetBytes(4096 * MiB)).toBe(32 * MiB);
-    expect(defaultBudgetBytes(384 * MiB)).toBe(16 * MiB);
+    expect(defaultBudgetBytes(768 * MiB)).toBe(16 * MiB);
+    expect(defaultBudgetBytes(4096 * MiB)).toBe(16 * MiB);
+    expect(defaultBudgetBytes(192 * MiB)).toBe(8 * MiB);
     expect(defaultBudgetBytes(64 * MiB)).toBe(8 * MiB);
+    expect(LAMBDA_HEAP_LIMIT_BYTES).toBe(heapLimitMiB(1024) * MiB);
   });
 });
