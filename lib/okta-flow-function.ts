@@ -2,7 +2,7 @@
  * The one Lambda construct every okta-flow function uses, so the defaults live in one place: Node.js 22 on arm64,
  * local esbuild bundling (no Docker), minified ESM with source maps, Powertools environment, X-Ray tracing, and a log
  * group with a retention. Each function gets its own role with no managed policy; permissions are granted next to the
- * environment variable that names the resource (see runner-grants.ts).
+ * environment variable that names the resource (see runner-functions.ts).
  *
  * The code: where the handler's source exists (the okta-flow project), it is bundled at synth with esbuild; where it
  * does not (the installed npm package ships compiled JavaScript, no sources), the bundle prebuilt into the package
