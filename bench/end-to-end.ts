@@ -17,6 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { LAMBDA_HEAP_LIMIT_BYTES } from '../lambdas/output/memory-budget.js';
 import type { EndToEndResult } from './lib/end-to-end-worker.js';
 import type { ExtractReport, WorkerResult } from './lib/extract-variants.js';
 import { walkPages } from './lib/link-pages.js';
@@ -37,6 +38,10 @@ const { values } = parseArgs({
     share: { type: 'string', default: '0.5' },
     'rate-limited-cap-seconds': { type: 'string', default: '240' },
     seed: { type: 'string', default: '42' },
+    // V8 heap ceiling of every worker: the ExtractStep Lambda's own (heapLimitMiB(1024) = 768); 0 = Node's default.
+    'heap-cap-mib': { type: 'string', default: String(LAMBDA_HEAP_LIMIT_BYTES / 2 ** 20) },
+    repeat: { type: 'string', default: '1' },
+    'no-baseline': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
   },
 });
@@ -48,7 +53,14 @@ const bucketLimit = count(values['rate-limit']);
 const share = Number(values.share);
 const limitedCap = Number(values['rate-limited-cap-seconds']);
 const seed = count(values.seed);
-if ([...sizes, limitedUsers, bucketLimit, seed].some((n) => !Number.isInteger(n) || n < 0) || !(capSeconds > 0)) {
+const heapCapMiB = count(values['heap-cap-mib']);
+const repeat = count(values.repeat);
+const heapEnv: Record<string, string> =
+  heapCapMiB > 0 ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapCapMiB}`.trim() } : {};
+if (
+  [...sizes, limitedUsers, bucketLimit, seed, heapCapMiB, repeat].some((n) => !Number.isInteger(n) || n < 0) ||
+  !(capSeconds > 0)
+) {
   throw new Error('usage: --users 100000,1000000 --cap-seconds 900 (whole numbers)');
 }
 
@@ -76,6 +88,7 @@ async function e2e(sandbox: SandboxProcess, flow: string, cap: number): Promise<
     args.push('--format', values.format, '--cap-seconds', String(cap), '--share', String(share));
     const { result } = await runWorker<EndToEndResult>('bench/lib/end-to-end-worker.ts', args, {
       timeoutMs: (cap + 120) * 1000,
+      env: heapEnv,
     });
     return result;
   } finally {
@@ -89,11 +102,42 @@ async function extractAlone(sandbox: SandboxProcess, variant: 'sequential' | 'sl
     args.push('--cap-seconds', String(capSeconds), '--slices', '8', '--concurrency', '4');
     const { result } = await runWorker<WorkerResult>('bench/extract-worker.ts', args, {
       timeoutMs: (capSeconds + 120) * 1000,
+      env: heapEnv,
     });
     return Math.round(result.records / (result.ms / 1000));
   } catch (error) {
     console.error(`  extraction alone (${variant}) failed: ${String(error).slice(0, 300)}`);
     return null;
+  }
+}
+
+interface BaselineResult {
+  readonly records: number;
+  readonly pages: number;
+  readonly bytes: number;
+  readonly ms: number;
+  readonly startRssKiB: number;
+  readonly hwmKiB: number;
+}
+
+/** The hand-written fetch + DuckDB COPY pipeline (bench/lib/duckdb-baseline-worker.ts), as an end-to-end row. */
+async function duckdbBaseline(sandbox: SandboxProcess, users: number, extractRps: number | null): Promise<EndToEndRow> {
+  const out = mkdtempSync(join(tmpdir(), 'okta-flow-bench-duckdb-'));
+  const flow = 'baseline: fetch + DuckDB COPY';
+  try {
+    const args = ['--base-url', sandbox.info.baseUrl, '--token', sandbox.info.apiToken, '--out', out];
+    const { result } = await runWorker<BaselineResult>('bench/lib/duckdb-baseline-worker.ts', args, {
+      timeoutMs: (capSeconds + 120) * 1000,
+      env: heapEnv,
+    });
+    const r = { ...result, flow, missing: false, complete: true, files: 1, rateLimitWaitMs: 0, throttled: 0 };
+    return row(users, flow, { ...r, tasks: 1, perSecond: [] }, extractRps);
+  } catch (error) {
+    const empty = { flow, missing: false, complete: false, records: 0, pages: 0, files: 0, bytes: 0, ms: 0 };
+    const failed = { ...empty, rateLimitWaitMs: 0, throttled: 0, tasks: 1, startRssKiB: 0, hwmKiB: 0, perSecond: [] };
+    return row(users, flow, { ...failed, error: String(error).slice(0, 500) }, extractRps);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 }
 
@@ -144,23 +188,33 @@ for (const users of sizes) {
       { Authorization: `SSWS ${sandbox.info.apiToken}`, Accept: 'application/json' },
       { maxPages: 20 },
     );
-    for (const { flow, extractVariant } of FLOWS) {
-      console.error(`  ${flow}…`);
-      const r = await e2e(sandbox, flow, capSeconds);
-      if (r.missing) {
-        runnerMissing = true;
-        console.error(`  the runner is missing: ${r.error ?? ''}`);
-        rows.push(row(users, flow, r, null));
-        break;
+    const extractAloneRps = new Map<string, number | null>();
+    for (let run = 0; run < repeat; run++)
+      for (const { flow, extractVariant } of FLOWS) {
+        console.error(`  ${flow} (run ${run + 1} of ${repeat})…`);
+        const r = await e2e(sandbox, flow, capSeconds);
+        if (r.missing) {
+          runnerMissing = true;
+          console.error(`  the runner is missing: ${r.error ?? ''}`);
+          rows.push(row(users, flow, r, null));
+          break;
+        }
+        // Extraction alone is measured in every repetition, right after its end-to-end run (same load).
+        const baseline = known.get(`${users}:${extractVariant}`) ?? (await extractAlone(sandbox, extractVariant));
+        extractAloneRps.set(extractVariant, baseline);
+        const line = { ...row(users, flow, r, baseline), run: run + 1 };
+        rows.push(line);
+        console.error(
+          r.error === undefined
+            ? `  ${flow}: ${r.records} records in ${line.seconds} s (${line.recordsPerSecond}/s; extraction alone ${baseline ?? 'n/a'}/s), peak RSS ${line.peakRssMiB} MiB`
+            : `  ${flow}: FAILED — ${r.error.slice(0, 300)}`,
+        );
       }
-      const baseline = known.get(`${users}:${extractVariant}`) ?? (await extractAlone(sandbox, extractVariant));
-      const line = row(users, flow, r, baseline);
+    if (!runnerMissing && !values['no-baseline']) {
+      console.error('  baseline: fetch + DuckDB COPY…');
+      const line = await duckdbBaseline(sandbox, users, extractAloneRps.get('sequential') ?? null);
       rows.push(line);
-      console.error(
-        r.error === undefined
-          ? `  ${flow}: ${r.records} records in ${line.seconds} s (${line.recordsPerSecond}/s; extraction alone ${baseline ?? 'n/a'}/s), peak RSS ${line.peakRssMiB} MiB`
-          : `  ${flow}: FAILED — ${r.error.slice(0, 300)}`,
-      );
+      console.error(`  baseline: ${line.records} records in ${line.seconds} s, peak RSS ${line.peakRssMiB} MiB`);
     }
     sandboxes.push({ users, peakRssMiB: mib(readProcMemory(sandbox.pid).hwmKiB) });
   } finally {
@@ -206,6 +260,8 @@ const report: EndToEndReport = {
   capSeconds,
   bucketPerMinute: bucketLimit,
   share,
+  heapCapMiB,
+  repeat,
   runnerMissing,
   sandboxes,
   rows,

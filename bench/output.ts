@@ -2,7 +2,7 @@
  * Output benchmark (not a test): encode + upload of N sandbox users per format to a loopback S3 (s3rver), plus the
  * Parquet library comparison behind docs/parquet-library-choice.md.
  *
- *   npx tsx bench/output.ts [--records 100000] [--section all|libs|sinks|memory] [--lib-records 50000] [--repeat 3] [--no-save]
+ *   npx tsx bench/output.ts [--records 100000] [--section all|libs|sinks|memory] [--lib-records 50000] [--libs hyparquet-writer,duckdb] [--repeat 3] [--no-save]
  *
  * Every measurement runs in its own child process so its peak RSS (VmHWM) is its own; s3rver runs in this parent.
  * Records come lazily from the deterministic sandbox org (`createOrg(...).all('users')`) in pages of 200, so the
@@ -285,6 +285,20 @@ async function encodeWithLibrary(library: string, records: number, pool: readonl
       if (done) break;
       sink.write(value as Uint8Array);
     }
+  } else if (library === 'duckdb') {
+    const { createDuckDbParquetSink } = await import('./lib/duckdb-parquet.js');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const duck = await createDuckDbParquetSink(columns);
+    for (const page of userPages(records)) duck.append(page);
+    const dir = mkdtempSync(join(tmpdir(), 'okta-flow-bench-duckdb-'));
+    try {
+      const file = join(dir, 'users.parquet');
+      await duck.finish(file);
+      sink.write(readFileSync(file));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   } else {
     throw new Error(`unknown library ${library}`);
   }
@@ -331,7 +345,7 @@ async function bundleBytes(source: string): Promise<number> {
     logLevel: 'silent',
     loader: { '.wasm': 'file' },
     outdir: '/tmp/okta-flow-bench-bundle',
-    external: ['@aws-sdk/client-s3'],
+    external: ['@aws-sdk/client-s3', '@duckdb/node-bindings*'],
   });
   return result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
 }
@@ -367,13 +381,14 @@ async function main(): Promise<void> {
     r.cpuMs > gen.cpuMs * 1.02 ? Math.round(r.records / ((r.cpuMs - gen.cpuMs) / 1000)) : 'n/a';
 
   if (section === 'all' || section === 'libs') {
-    const libs = ['hyparquet-writer', '@dsnp/parquetjs', 'parquet-wasm'];
+    const libs = (arg('libs') ?? 'hyparquet-writer,@dsnp/parquetjs,parquet-wasm,duckdb').split(',');
     const libRecords = Number(arg('lib-records') ?? String(Math.min(records, 50_000)));
     const repeat = Number(arg('repeat') ?? '3');
     const bundleSizes: Record<string, unknown> = {};
     const bundles: Record<string, string> = {
       'hyparquet-writer': `import { ParquetWriter, ByteWriter } from 'hyparquet-writer'; console.log(ParquetWriter, ByteWriter);`,
       '@dsnp/parquetjs': `import { ParquetWriter, ParquetSchema } from '@dsnp/parquetjs'; console.log(ParquetWriter, ParquetSchema);`,
+      duckdb: `import { DuckDBInstance } from '@duckdb/node-api'; console.log(DuckDBInstance);`,
       'parquet-wasm': `import { transformParquetStream, Table } from 'parquet-wasm'; import { tableToIPC, vectorFromArray } from 'apache-arrow'; console.log(transformParquetStream, Table, tableToIPC, vectorFromArray);`,
     };
     const rows: (string | number)[][] = [];
@@ -389,10 +404,14 @@ async function main(): Promise<void> {
       const median = rates[Math.floor(rates.length / 2)] ?? 0;
       const bundle = await bundleBytes(bundles[lib] ?? '');
       // parquet-wasm loads its .wasm from disk at run time: it ships beside the bundle.
+      // DuckDB loads a native library (linux-x64 here; the arm64 one for Lambda is of the same order).
+      const native = ['duckdb.node', 'libduckdb.so'].map((f) => `node_modules/@duckdb/node-bindings-linux-x64/${f}`);
       const wasm =
         lib === 'parquet-wasm'
           ? statSync(join(REPO_ROOT, 'node_modules/parquet-wasm/node/parquet_wasm_bg.wasm')).size
-          : 0;
+          : lib === 'duckdb'
+            ? native.reduce((n, f) => n + statSync(join(REPO_ROOT, f)).size, 0)
+            : 0;
       bundleSizes[lib] = { bundleBytes: bundle, wasmBytes: wasm };
       rows.push([
         lib,
@@ -418,7 +437,7 @@ async function main(): Promise<void> {
           'all runs records/s',
           'output MiB',
           'bundle KiB (min, esm, node)',
-          '+ .wasm KiB',
+          '+ .wasm / native KiB',
           'peak RSS MiB',
         ],
         rows,

@@ -7,6 +7,7 @@
 import type { AppFlowDataType, FieldDef, MemberDef } from '../okta/catalog/types.js';
 import type { OktaRecord } from '../okta/types.js';
 import { ColumnValueError } from './errors.js';
+import { parseIsoMillis } from './iso-timestamp.js';
 
 export type ScalarType = 'string' | 'int64' | 'double' | 'boolean' | 'timestamp' | 'json';
 
@@ -167,7 +168,7 @@ function toEpochMillis(column: ColumnSpec, raw: unknown, at: string): number {
   if (typeof raw === 'number' && Number.isFinite(raw)) return Math.trunc(raw);
   if (typeof raw === 'string') {
     // Okta timestamps are ISO-8601 with Z (`2024-05-01T12:00:00.000Z`); a bare date is its UTC midnight.
-    const ms = Date.parse(ISO_DATE_ONLY.test(raw) ? `${raw}T00:00:00.000Z` : raw);
+    const ms = parseIsoMillis(ISO_DATE_ONLY.test(raw) ? `${raw}T00:00:00.000Z` : raw);
     if (!Number.isNaN(ms)) return ms;
   }
   throw mismatch(column, 'timestamp', raw, at);

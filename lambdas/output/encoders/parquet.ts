@@ -1,18 +1,19 @@
 /**
  * Parquet encoder on hyparquet-writer (chosen by measurement: docs/parquet-library-choice.md).
  *
- * Rows are buffered column-wise until a row group is full (estimated uncompressed bytes or a row count), then the
- * row group is encoded and its bytes handed out, so memory holds at most one row group, never a whole file.
- * Row groups default to 32 MiB of estimated uncompressed data: big enough for Athena/Spark to read efficiently
- * (engines split work per row group; tiny groups multiply footer metadata and requests), small enough for a 1–2 GB
- * Lambda while the group is held as JS values (several times its raw size; see docs/parquet-library-choice.md).
+ * Rows are buffered column-wise in compact typed buffers (encoders/column-buffer.ts) until a row group is full —
+ * its share of the process-wide memory budget (memory-budget.ts: 16 MiB under the Lambda's heap cap, split among
+ * the encoders open at once), at most 32 MiB, or a row count — then the row group is encoded and its bytes handed
+ * out, so memory holds at most one row group per open file, never a whole file.
  */
 import * as zlib from 'node:zlib';
-import type { SchemaElement } from 'hyparquet';
+import type { ColumnChunk, DecodedArray, SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { OktaRecord } from '../../okta/types.js';
-import { type Cell, type ColumnSpec, type PhysicalType, rawValueAt, type ScalarType, toCell } from '../columns.js';
+import { type ColumnSpec, isScalar, type PhysicalType, type ScalarType } from '../columns.js';
 import { OutputConfigError } from '../errors.js';
+import { type MemoryBudget, processMemoryBudget } from '../memory-budget.js';
+import { type ColumnBuffer, createColumnBuffer } from './column-buffer.js';
 import type { Compression, FileEncoder } from './types.js';
 
 export const DEFAULT_ROW_GROUP_BYTES = 32 * 1024 * 1024;
@@ -20,8 +21,11 @@ export const DEFAULT_ROW_GROUP_ROWS = 500_000;
 
 export interface ParquetEncoderOptions {
   compression?: Exclude<Compression, 'none'> | 'none';
+  /** Fixed row-group size in held bytes; by default the encoder's share of `budget`, at most 32 MiB. */
   rowGroupBytes?: number;
   rowGroupRows?: number;
+  /** Memory budget shared with the other open encoders (default: the process-wide one). */
+  budget?: MemoryBudget;
   /** Written into the footer's key/value metadata (e.g. schema version, run id). */
   metadata?: Readonly<Record<string, string>>;
 }
@@ -114,18 +118,42 @@ class DrainingWriter extends ByteWriter {
   }
 }
 
-function cellBytes(cell: Cell): number {
-  if (cell === null) return 1;
-  if (typeof cell === 'string') return cell.length + 4;
-  if (Array.isArray(cell)) return cell.reduce((n: number, c: Cell) => n + cellBytes(c), 8);
-  if (typeof cell === 'object') return Object.values(cell).reduce((n: number, c: Cell) => n + cellBytes(c), 8);
-  return 8;
+/**
+ * Min/max of text columns are views into the column buffers, which the next row group overwrites; the writer keeps
+ * them until the footer. Copy them out (also so a held view does not pin a whole row group's bytes).
+ */
+function detachStatistics(chunks: readonly ColumnChunk[]): void {
+  for (const chunk of chunks) {
+    const stats = chunk.meta_data?.statistics as Record<string, unknown> | undefined;
+    if (stats === undefined) continue;
+    for (const key of ['min_value', 'max_value', 'min', 'max']) {
+      const value = stats[key];
+      if (value instanceof Uint8Array) stats[key] = value.slice();
+    }
+  }
+}
+
+/** Leaf chunk index of each top-level column in a row group (a nested column has several leaves). */
+function leafOffsets(columns: readonly ColumnSpec[]): number[] {
+  const leaves = (type: PhysicalType): number =>
+    typeof type === 'string'
+      ? 1
+      : type.kind === 'list'
+        ? leaves(type.element)
+        : type.fields.reduce((n, f) => n + leaves(f.type), 0);
+  let at = 0;
+  return columns.map((c) => {
+    const offset = at;
+    at += leaves(c.type);
+    return offset;
+  });
 }
 
 export function createParquetEncoder(columns: readonly ColumnSpec[], options: ParquetEncoderOptions = {}): FileEncoder {
   const compression = options.compression ?? 'snappy';
-  const rowGroupBytes = options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
+  const budget = options.budget ?? processMemoryBudget;
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
+  const rowGroupBytes = (): number => options.rowGroupBytes ?? Math.min(DEFAULT_ROW_GROUP_BYTES, budget.share());
   const sink = new DrainingWriter(1024 * 1024);
   const writer = new ParquetWriter({
     writer: sink,
@@ -137,47 +165,79 @@ export function createParquetEncoder(columns: readonly ColumnSpec[], options: Pa
     kvMetadata: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
     createdBy: 'okta-flow (hyparquet-writer)',
   });
-  let buffers: Cell[][] = columns.map(() => []);
+  const buffers = columns.map(createColumnBuffer);
+  const leaves = leafOffsets(columns);
+  // Columns whose first row group was not worth a dictionary (ids, logins, emails, timestamps) skip the attempt
+  // in later row groups: the attempt builds a whole-group hash map only to throw it away.
+  const plain = columns.map(() => false);
+  const leave = budget.join();
   let rows = 0;
-  let held = 0;
+  let limit = rowGroupBytes();
   let finished = false;
+
+  const heldBytes = (): number => {
+    let n = 0;
+    for (const b of buffers) n += b.bytes;
+    return n;
+  };
 
   const flushRowGroup = (): void => {
     if (rows === 0) return;
+    const first = writer.row_groups.length === 0;
     const result = writer.write({
-      columnData: columns.map((c, i) => ({ name: c.name, data: buffers[i] ?? [] })),
+      // Built one column at a time as the writer reaches it, so only one column's cells exist as JS values.
+      columnData: columns.map((c, i) => {
+        const buffer = buffers[i] as ColumnBuffer;
+        return {
+          name: c.name,
+          get data() {
+            return buffer.values() as DecodedArray;
+          },
+          ...(plain[i] ? { encoding: 'PLAIN' as const } : {}),
+          // Min/max of JSON text prunes nothing and costs a byte comparison per value.
+          ...(c.type === 'json' ? { statistics: false } : {}),
+        };
+      }),
       rowGroupSize: rows,
     });
     if (result instanceof Promise) throw new OutputConfigError('unexpected asynchronous Parquet writer');
-    buffers = columns.map(() => []);
+    detachStatistics(writer.row_groups.at(-1)?.columns ?? []);
+    if (first) {
+      const chunks = writer.row_groups[0]?.columns ?? [];
+      columns.forEach((c, i) => {
+        const encodings = chunks[leaves[i] as number]?.meta_data?.encodings ?? [];
+        plain[i] = isScalar(c.type) && !encodings.includes('RLE_DICTIONARY');
+      });
+    }
+    for (const b of buffers) b.reset();
     rows = 0;
-    held = 0;
+    limit = rowGroupBytes();
   };
 
   return {
     get heldBytes() {
-      return held;
+      return heldBytes();
     },
     encode(records: readonly OktaRecord[]) {
       if (finished) throw new OutputConfigError('Parquet encoder used after finish()');
       for (const record of records) {
-        for (let i = 0; i < columns.length; i++) {
-          const column = columns[i] as ColumnSpec;
-          const cell = toCell(column, rawValueAt(record, column.path));
-          (buffers[i] as Cell[]).push(cell);
-          held += cellBytes(cell);
-        }
+        for (const buffer of buffers) buffer.push(record);
         rows++;
-        if (held >= rowGroupBytes || rows >= rowGroupRows) flushRowGroup();
+        // Checking the bytes every 64 rows keeps the sum off the per-row path; 64 rows are a few KiB.
+        if (rows >= rowGroupRows || ((rows & 63) === 0 && heldBytes() >= limit)) flushRowGroup();
       }
       return sink.take();
     },
     finish() {
       if (finished) return [];
       finished = true;
-      flushRowGroup();
-      const done = writer.finish();
-      if (done instanceof Promise) throw new OutputConfigError('unexpected asynchronous Parquet writer');
+      try {
+        flushRowGroup();
+        const done = writer.finish();
+        if (done instanceof Promise) throw new OutputConfigError('unexpected asynchronous Parquet writer');
+      } finally {
+        leave();
+      }
       return sink.take();
     },
   };
