@@ -1,0 +1,19 @@
+/** Messages between the encoder pool (encoder-pool.ts) and its worker thread (encoder-worker.ts). */
+import type { ColumnSnapshot } from './column-snapshot.js';
+import type { ParquetFileSpec } from './row-group-writer.js';
+
+export type ToWorker =
+  | { readonly op: 'open'; readonly file: number; readonly spec: ParquetFileSpec }
+  | {
+      readonly op: 'rowGroup';
+      readonly id: number;
+      readonly file: number;
+      readonly snapshots: readonly ColumnSnapshot[];
+      readonly rows: number;
+    }
+  | { readonly op: 'finish'; readonly id: number; readonly file: number }
+  | { readonly op: 'drop'; readonly file: number };
+
+export type FromWorker =
+  | { readonly id: number; readonly chunks: Uint8Array[] }
+  | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };
