@@ -25,14 +25,15 @@ export interface ColumnBuffer {
   view(): ColumnSnapshot;
   /**
    * Hands the cells over with the arrays that hold them (for a transfer to the encoder worker) and starts again
-   * on fresh arrays of the same capacity: the buffer is empty afterwards.
+   * on fresh arrays of the same capacity — or on `spare`'s, a snapshot of this column that the worker has
+   * finished with and handed back: the buffer is empty afterwards.
    */
-  take(): ColumnSnapshot;
+  take(spare?: ColumnSnapshot): ColumnSnapshot;
   reset(): void;
 }
 
 /** A private copy when the bytes share their ArrayBuffer with other data (never transfer a shared pool). */
-function own(bytes: Uint8Array): Uint8Array {
+function own(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
   return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice();
 }
 
@@ -95,13 +96,19 @@ class Utf8Buffer implements ColumnBuffer {
     return { kind: 'utf8', length, data: this.data.subarray(0, this.used), ends, nulls };
   }
 
-  take(): ColumnSnapshot {
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
     const { length, ends, nulls } = this;
     const data = own(this.data);
     const taken: ColumnSnapshot = { kind: 'utf8', length, data: data.subarray(0, this.used), ends, nulls };
-    this.data = Buffer.allocUnsafe(data.length);
-    this.ends = new Int32Array(ends.length);
-    this.nulls = new Uint8Array(nulls.length);
+    if (spare?.kind === 'utf8') {
+      this.data = Buffer.from(spare.data.buffer, 0, spare.data.buffer.byteLength);
+      this.ends = spare.ends;
+      this.nulls = spare.nulls;
+    } else {
+      this.data = Buffer.allocUnsafe(data.length);
+      this.ends = new Int32Array(ends.length);
+      this.nulls = new Uint8Array(nulls.length);
+    }
     this.reset();
     return taken;
   }
@@ -137,10 +144,10 @@ class Float64Buffer implements ColumnBuffer {
   view(): ColumnSnapshot {
     return { kind: 'float64', length: this.length, data: this.data, nulls: this.nulls };
   }
-  take(): ColumnSnapshot {
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
     const taken = this.view();
-    this.data = new Float64Array(this.data.length);
-    this.nulls = new Uint8Array(this.nulls.length);
+    this.data = spare?.kind === 'float64' ? spare.data : new Float64Array(this.data.length);
+    this.nulls = spare?.kind === 'float64' ? spare.nulls : new Uint8Array(this.nulls.length);
     this.reset();
     return taken;
   }
@@ -173,10 +180,10 @@ class Int64Buffer implements ColumnBuffer {
   view(): ColumnSnapshot {
     return { kind: 'int64', length: this.length, data: this.data, nulls: this.nulls };
   }
-  take(): ColumnSnapshot {
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
     const taken = this.view();
-    this.data = new BigInt64Array(this.data.length);
-    this.nulls = new Uint8Array(this.nulls.length);
+    this.data = spare?.kind === 'int64' ? spare.data : new BigInt64Array(this.data.length);
+    this.nulls = spare?.kind === 'int64' ? spare.nulls : new Uint8Array(this.nulls.length);
     this.reset();
     return taken;
   }
@@ -205,9 +212,9 @@ class BooleanBuffer implements ColumnBuffer {
   view(): ColumnSnapshot {
     return { kind: 'boolean', length: this.length, data: this.data };
   }
-  take(): ColumnSnapshot {
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
     const taken = this.view();
-    this.data = new Uint8Array(this.data.length);
+    this.data = spare?.kind === 'boolean' ? spare.data : new Uint8Array(this.data.length);
     this.reset();
     return taken;
   }

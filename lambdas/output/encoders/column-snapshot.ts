@@ -10,15 +10,25 @@ export type ColumnSnapshot =
   | {
       readonly kind: 'utf8';
       readonly length: number;
-      readonly data: Uint8Array;
-      readonly ends: Int32Array;
-      readonly nulls: Uint8Array;
+      readonly data: Uint8Array<ArrayBuffer>;
+      readonly ends: Int32Array<ArrayBuffer>;
+      readonly nulls: Uint8Array<ArrayBuffer>;
     }
   /** timestamp (UTC millis) / double. */
-  | { readonly kind: 'float64'; readonly length: number; readonly data: Float64Array; readonly nulls: Uint8Array }
-  | { readonly kind: 'int64'; readonly length: number; readonly data: BigInt64Array; readonly nulls: Uint8Array }
+  | {
+      readonly kind: 'float64';
+      readonly length: number;
+      readonly data: Float64Array<ArrayBuffer>;
+      readonly nulls: Uint8Array<ArrayBuffer>;
+    }
+  | {
+      readonly kind: 'int64';
+      readonly length: number;
+      readonly data: BigInt64Array<ArrayBuffer>;
+      readonly nulls: Uint8Array<ArrayBuffer>;
+    }
   /** 0 false, 1 true, 2 null. */
-  | { readonly kind: 'boolean'; readonly length: number; readonly data: Uint8Array }
+  | { readonly kind: 'boolean'; readonly length: number; readonly data: Uint8Array<ArrayBuffer> }
   /** Typed lists and structs: the cells themselves (structured-cloned to the worker). */
   | { readonly kind: 'nested'; readonly length: number; readonly cells: readonly Cell[] };
 

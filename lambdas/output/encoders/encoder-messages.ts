@@ -15,5 +15,6 @@ export type ToWorker =
   | { readonly op: 'drop'; readonly file: number };
 
 export type FromWorker =
-  | { readonly id: number; readonly chunks: Uint8Array[] }
+  /** `spent`: a row group's snapshots handed back (their buffers transferred) for the encoder to reuse. */
+  | { readonly id: number; readonly chunks: Uint8Array[]; readonly spent?: readonly ColumnSnapshot[] }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string } };

@@ -19,8 +19,14 @@ import { type ColumnSnapshot, transferables } from './column-snapshot.js';
 import type { FromWorker, ToWorker } from './encoder-messages.js';
 import type { ParquetFileSpec } from './row-group-writer.js';
 
+export interface EncodedRowGroup {
+  readonly chunks: Uint8Array[];
+  /** The row group's snapshots, back from the worker: their arrays may be reused for a later row group. */
+  readonly spent: readonly ColumnSnapshot[];
+}
+
 export interface EncoderFile {
-  rowGroup(snapshots: readonly ColumnSnapshot[], rows: number, bytes: number): Promise<Uint8Array[]>;
+  rowGroup(snapshots: readonly ColumnSnapshot[], rows: number, bytes: number): Promise<EncodedRowGroup>;
   finish(): Promise<Uint8Array[]>;
   /** Forgets the file in the worker (after a failure); later calls fail. */
   drop(): void;
@@ -42,7 +48,7 @@ export interface EncoderPoolOptions {
 }
 
 interface Pending {
-  readonly resolve: (chunks: Uint8Array[]) => void;
+  readonly resolve: (done: EncodedRowGroup) => void;
   readonly reject: (error: Error) => void;
   readonly bytes: number;
 }
@@ -111,7 +117,7 @@ export function createEncoderPool(options: EncoderPoolOptions = {}): EncoderPool
           ),
         );
       } else {
-        p.resolve(message.chunks);
+        p.resolve({ chunks: message.chunks, spent: message.spent ?? [] });
       }
     });
     worker.on('error', die);
@@ -120,7 +126,7 @@ export function createEncoderPool(options: EncoderPoolOptions = {}): EncoderPool
   };
 
   const request = (t: Thread, message: ToWorker & { id: number }, bytes: number, transfer: ArrayBuffer[]) =>
-    new Promise<Uint8Array[]>((resolve, reject) => {
+    new Promise<EncodedRowGroup>((resolve, reject) => {
       if (t.dead !== undefined) {
         reject(t.dead);
         return;
@@ -143,7 +149,7 @@ export function createEncoderPool(options: EncoderPoolOptions = {}): EncoderPool
       return {
         rowGroup: (snapshots, rows, bytes) =>
           request(t, { op: 'rowGroup', id: nextId++, file, snapshots, rows }, bytes, transferables(snapshots)),
-        finish: () => request(t, { op: 'finish', id: nextId++, file }, 0, []),
+        finish: async () => (await request(t, { op: 'finish', id: nextId++, file }, 0, [])).chunks,
         drop: () => {
           if (t.dead === undefined) t.worker.postMessage({ op: 'drop', file } satisfies ToWorker);
         },

@@ -4,6 +4,7 @@
  * message (never a record value: errors of the output layer carry none); the file is dropped.
  */
 import { parentPort } from 'node:worker_threads';
+import { transferables } from './column-snapshot.js';
 import type { FromWorker, ToWorker } from './encoder-messages.js';
 import { createRowGroupWriter, type RowGroupWriter } from './row-group-writer.js';
 
@@ -47,8 +48,15 @@ port.on('message', (message: ToWorker) => {
               files.delete(message.file);
               return chunks;
             });
-      const transfer = 'chunks' in reply ? reply.chunks.map((c) => c.buffer as ArrayBuffer) : [];
-      port.postMessage(reply, transfer);
+      if (!('chunks' in reply)) {
+        port.postMessage(reply);
+        return;
+      }
+      // The writer keeps no view of a row group's buffers (statistics are copied out): hand them back for reuse.
+      const spent = message.op === 'rowGroup' ? message.snapshots : [];
+      const transfer = new Set<ArrayBuffer>(transferables(spent));
+      for (const c of reply.chunks) if (c.buffer instanceof ArrayBuffer) transfer.add(c.buffer);
+      port.postMessage({ ...reply, spent }, [...transfer]);
       return;
     }
   }

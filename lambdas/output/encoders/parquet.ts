@@ -141,19 +141,24 @@ export function createParquetWorkerEncoder(
   const file = pool.open(fileSpec(columns, options));
   const group = rowGroupBuffers(columns, options);
   const inFlight: { entry: InFlight; settled: Promise<void> }[] = [];
+  // Arrays of row groups the worker is done with, per column, for the next take() (no allocation per group).
+  let spares: readonly ColumnSnapshot[] = [];
   let finished = false;
 
   const flushRowGroup = async (): Promise<void> => {
     if (group.rows === 0) return;
     const bytes = group.heldBytes();
-    const snapshots: ColumnSnapshot[] = group.buffers.map((b) => b.take());
+    const reuse = spares;
+    spares = [];
+    const snapshots: ColumnSnapshot[] = group.buffers.map((b, i) => b.take(reuse[i]));
     const rows = group.rows;
     group.next();
     await pool.room(bytes);
     const entry: InFlight = { bytes };
     const settled = file.rowGroup(snapshots, rows, bytes).then(
-      (chunks) => {
+      ({ chunks, spent }) => {
         entry.result = chunks;
+        spares = spent;
       },
       (error: unknown) => {
         entry.error = error;
