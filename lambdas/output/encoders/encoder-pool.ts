@@ -1,8 +1,8 @@
 /**
  * One Parquet encoder worker thread shared by every open file of the process (parallel slices write their own
  * files at once; one worker per file would multiply memory and threads). Files are interleaved on it; each file's
- * requests are answered in order. Row groups in flight are bounded by bytes (`maxInFlightBytes`, default the
- * process memory budget): an encoder that would exceed it waits (backpressure = the memory budget), except when
+ * requests are answered in order. Row groups in flight are bounded by bytes (`maxInFlightBytes`, default half
+ * the process memory budget; worker encoders fill half-size row groups, so buffers + in flight = one budget): an encoder that would exceed it waits (backpressure = the memory budget), except when
  * nothing is in flight, so one large row group always goes through.
  *
  * If the worker dies (crash, out of memory, terminate()), every request in flight and every file opened on it fails
@@ -45,6 +45,12 @@ export interface EncoderPoolOptions {
   /** The worker's module (default: encoder-worker next to this file). */
   readonly entry?: URL;
   readonly maxInFlightBytes?: number;
+  /**
+   * V8 old-generation ceiling of the worker's heap, MiB (default 8 × the in-flight bound: 128 MiB under the Lambda
+   * cap). Without it the worker inherits the process's `--max-old-space-size` and, allocating mostly short-lived
+   * cell arrays, lets garbage pile up to it in a second heap.
+   */
+  readonly workerHeapMiB?: number;
 }
 
 interface Pending {
@@ -72,7 +78,8 @@ function defaultEntry(): URL {
 
 export function createEncoderPool(options: EncoderPoolOptions = {}): EncoderPool {
   const entry = located(options.entry ?? defaultEntry());
-  const maxInFlight = options.maxInFlightBytes ?? processMemoryBudget.totalBytes;
+  const maxInFlight = options.maxInFlightBytes ?? processMemoryBudget.totalBytes / 2;
+  const heapMiB = options.workerHeapMiB ?? Math.max(64, Math.ceil((8 * maxInFlight) / 2 ** 20));
   let thread: Thread | undefined;
   let nextId = 1;
   let nextFile = 1;
@@ -85,7 +92,10 @@ export function createEncoderPool(options: EncoderPoolOptions = {}): EncoderPool
   };
 
   const start = (): Thread => {
-    const worker = new Worker(entry.entry, entry.execArgv !== undefined ? { execArgv: entry.execArgv } : {});
+    const worker = new Worker(entry.entry, {
+      ...(entry.execArgv !== undefined ? { execArgv: entry.execArgv } : {}),
+      resourceLimits: { maxOldGenerationSizeMb: heapMiB },
+    });
     worker.unref();
     const t: Thread = { worker, pending: new Map() };
     const die = (cause: unknown): void => {

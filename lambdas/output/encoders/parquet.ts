@@ -40,10 +40,11 @@ export interface ParquetEncoderOptions {
 }
 
 /** Buffers rows and says when a row group is full; shared by both encoders. */
-function rowGroupBuffers(columns: readonly ColumnSpec[], options: ParquetEncoderOptions) {
+function rowGroupBuffers(columns: readonly ColumnSpec[], options: ParquetEncoderOptions, shareScale = 1) {
   const budget = options.budget ?? processMemoryBudget;
   const rowGroupRows = options.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS;
-  const rowGroupBytes = (): number => options.rowGroupBytes ?? Math.min(DEFAULT_ROW_GROUP_BYTES, budget.share());
+  const rowGroupBytes = (): number =>
+    options.rowGroupBytes ?? Math.min(DEFAULT_ROW_GROUP_BYTES, budget.share()) * shareScale;
   const buffers: ColumnBuffer[] = columns.map(createColumnBuffer);
   const leave = budget.join();
   let limit = rowGroupBytes();
@@ -139,7 +140,8 @@ export function createParquetWorkerEncoder(
   options: ParquetEncoderOptions = {},
 ): FileEncoder {
   const file = pool.open(fileSpec(columns, options));
-  const group = rowGroupBuffers(columns, options);
+  // Double buffering (one group filling, one in the worker) in the memory one in-thread group takes: half a share.
+  const group = rowGroupBuffers(columns, options, 0.5);
   const inFlight: { entry: InFlight; settled: Promise<void> }[] = [];
   // Arrays of row groups the worker is done with, per column, for the next take() (no allocation per group).
   let spares: readonly ColumnSnapshot[] = [];
