@@ -78,7 +78,12 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
       }
       return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     };
-    const finishedAt = formatInstant(deps.clock());
+    // The lake orders a flow's commits by committed_at (views.ts): strictly after the flow's previous commit, even
+    // when the clock stands still or steps back.
+    const previousCommit = Date.parse(stored?.state.lastRun?.committedAt ?? '');
+    const finishedAt = formatInstant(
+      Number.isFinite(previousCommit) ? Math.max(deps.clock(), previousCommit + 1) : deps.clock(),
+    );
     const manifestFor = (object: string, columns: readonly ColumnSpec[], files: FileEntry[]): RunManifest =>
       buildManifest(deps.target, {
         runId: run.runId,
