@@ -70,7 +70,9 @@ export type FilterOperator =
   | 'LESS_THAN_OR_EQUAL_TO'
   | 'CONTAINS'
   | 'BETWEEN'
-  | 'IN';
+  | 'IN'
+  /** DSL-only like IN (AppFlow has no such operator): a string prefix; LogEvent event_type pushes it down as `sw`. */
+  | 'STARTS_WITH';
 
 /** Which Okta query parameter can express an operator on a field. */
 export type PushDownTarget = 'search' | 'filter';

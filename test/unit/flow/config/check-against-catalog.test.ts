@@ -27,6 +27,33 @@ describe('catalog rules', () => {
       ],
     ],
     [
+      'starts with: a prefix on a field that offers it (LogEvent event_type), refused elsewhere',
+      {
+        object: 'LogEvent',
+        mode: 'incremental',
+        firstExecutionFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        filters: [
+          { field: 'event_type', op: 'starts with', value: 'user.session' },
+          { field: 'severity', op: 'starts with', value: 'WA' },
+        ],
+      },
+      [
+        'flows[0].filters: Field \'severity\' (LogEvent, String) does not support STARTS_WITH; allowed: EQUAL_TO, NOT_EQUAL_TO, CONTAINS, IN. Example: {"field":"status","op":"=","value":"ACTIVE"}',
+      ],
+    ],
+    [
+      'starts with needs a string prefix',
+      {
+        object: 'LogEvent',
+        mode: 'incremental',
+        firstExecutionFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        filters: { field: 'event_type', op: 'starts with', value: 3 },
+      },
+      [
+        'flows[0].filters.value: "starts with" takes a non-empty string (the prefix), got 3. Example: {"field":"event_type","op":"starts with","value":"user.session"}',
+      ],
+    ],
+    [
       'a relation without a change marker, incremental: says full + snapshot-diff instead',
       { object: 'ApplicationUser', mode: 'incremental' },
       [
