@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/end-to-end.ts [--users 100000[,1000000]] [--format parquet] [--cap-seconds 900]
  *     [--baseline-from bench/results/extract-….json] [--rate-limited-users 60000] [--rate-limit 600] [--share 0.5]
- *     [--rate-limited-cap-seconds 240] [--seed 42] [--no-save]
+ *     [--rate-limited-cap-seconds 240] [--seed 42] [--encoder thread[,worker]] [--no-save]
  *
  * Per size: the sandbox runs as its own process (rate limits off); each run is its own process
  * (bench/lib/end-to-end-worker.ts: `localRunnerDeps` + `runFlow`, the CLI's path, into a temporary folder), once
@@ -12,6 +12,9 @@
  * bench/extract-worker.ts (or read from an extract result with --baseline-from), and the ratio checks issue 4's
  * target: writing Parquet costs at most 20% of extraction throughput. Then a rate-limited run on a smaller org
  * (users bucket `--rate-limit`/min, okta-flow at `--share`): requests/min achieved vs allowed, 429s.
+ * `--encoder thread,worker` runs every okta-flow row both ways, back to back under the same load: Parquet encoded
+ * in the fetching thread (the default) and in the encoder worker thread (OKTA_FLOW_PARQUET_WORKER=1); worker rows
+ * are labelled `… [worker]`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,6 +44,7 @@ const { values } = parseArgs({
     // V8 heap ceiling of every worker: the ExtractStep Lambda's own (heapLimitMiB(1024) = 768); 0 = Node's default.
     'heap-cap-mib': { type: 'string', default: String(LAMBDA_HEAP_LIMIT_BYTES / 2 ** 20) },
     repeat: { type: 'string', default: '1' },
+    encoder: { type: 'string', default: 'thread' },
     'no-baseline': { type: 'boolean', default: false },
     'no-save': { type: 'boolean', default: false },
   },
@@ -64,6 +68,12 @@ if (
   throw new Error('usage: --users 100000,1000000 --cap-seconds 900 (whole numbers)');
 }
 
+const ENCODERS = values.encoder.split(',').map((e) => e.trim());
+if (ENCODERS.some((e) => e !== 'thread' && e !== 'worker')) throw new Error('usage: --encoder thread,worker');
+const encoderEnv = (encoder: string): Record<string, string> =>
+  encoder === 'worker' ? { ...heapEnv, OKTA_FLOW_PARQUET_WORKER: '1' } : heapEnv;
+const label = (flow: string, encoder: string) => (encoder === 'worker' ? `${flow} [worker]` : flow);
+
 const FLOWS = [
   { flow: 'users-full', extractVariant: 'sequential' },
   { flow: 'users-full-sliced', extractVariant: 'sliced' },
@@ -81,16 +91,16 @@ function baselines(file: string | undefined): Map<string, number> {
 }
 const known = baselines(values['baseline-from']);
 
-async function e2e(sandbox: SandboxProcess, flow: string, cap: number): Promise<EndToEndResult> {
+async function e2e(sandbox: SandboxProcess, flow: string, cap: number, encoder = 'thread'): Promise<EndToEndResult> {
   const out = mkdtempSync(join(tmpdir(), 'okta-flow-bench-'));
   try {
     const args = ['--base-url', sandbox.info.baseUrl, '--token', sandbox.info.apiToken, '--flow', flow, '--out', out];
     args.push('--format', values.format, '--cap-seconds', String(cap), '--share', String(share));
     const { result } = await runWorker<EndToEndResult>('bench/lib/end-to-end-worker.ts', args, {
       timeoutMs: (cap + 120) * 1000,
-      env: heapEnv,
+      env: encoderEnv(encoder),
     });
-    return result;
+    return { ...result, flow: label(result.flow, encoder) };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -191,24 +201,31 @@ for (const users of sizes) {
     const extractAloneRps = new Map<string, number | null>();
     for (let run = 0; run < repeat; run++)
       for (const { flow, extractVariant } of FLOWS) {
-        console.error(`  ${flow} (run ${run + 1} of ${repeat})…`);
-        const r = await e2e(sandbox, flow, capSeconds);
-        if (r.missing) {
+        // Extraction alone is measured in every repetition, right after the end-to-end runs (same load).
+        const results: EndToEndResult[] = [];
+        for (const encoder of ENCODERS) {
+          console.error(`  ${label(flow, encoder)} (run ${run + 1} of ${repeat})…`);
+          results.push(await e2e(sandbox, flow, capSeconds, encoder));
+          if (results.at(-1)?.missing) break;
+        }
+        if (results.some((r) => r.missing)) {
+          const r = results.find((x) => x.missing) as EndToEndResult;
           runnerMissing = true;
           console.error(`  the runner is missing: ${r.error ?? ''}`);
           rows.push(row(users, flow, r, null));
           break;
         }
-        // Extraction alone is measured in every repetition, right after its end-to-end run (same load).
         const baseline = known.get(`${users}:${extractVariant}`) ?? (await extractAlone(sandbox, extractVariant));
         extractAloneRps.set(extractVariant, baseline);
-        const line = { ...row(users, flow, r, baseline), run: run + 1 };
-        rows.push(line);
-        console.error(
-          r.error === undefined
-            ? `  ${flow}: ${r.records} records in ${line.seconds} s (${line.recordsPerSecond}/s; extraction alone ${baseline ?? 'n/a'}/s), peak RSS ${line.peakRssMiB} MiB`
-            : `  ${flow}: FAILED — ${r.error.slice(0, 300)}`,
-        );
+        for (const r of results) {
+          const line = { ...row(users, r.flow, r, baseline), run: run + 1 };
+          rows.push(line);
+          console.error(
+            r.error === undefined
+              ? `  ${r.flow}: ${r.records} records in ${line.seconds} s (${line.recordsPerSecond}/s; extraction alone ${baseline ?? 'n/a'}/s), peak RSS ${line.peakRssMiB} MiB`
+              : `  ${r.flow}: FAILED — ${r.error.slice(0, 300)}`,
+          );
+        }
       }
     if (!runnerMissing && !values['no-baseline']) {
       console.error('  baseline: fetch + DuckDB COPY…');

@@ -27,3 +27,8 @@ export class ColumnValueError extends Error {
 export class OutputConfigError extends Error {
   override readonly name = 'OutputConfigError';
 }
+
+/** The Parquet encoder worker failed a row group, or the worker thread itself died; the file is not written. */
+export class EncoderWorkerError extends Error {
+  override readonly name = 'EncoderWorkerError';
+}

@@ -1,8 +1,9 @@
 /** Per-format defaults and naming: file extension, content type, allowed compression. */
 import type { ColumnSpec } from './columns.js';
 import { createCsvEncoder } from './encoders/csv.js';
+import { processEncoderPool } from './encoders/encoder-pool.js';
 import { createJsonlEncoder } from './encoders/jsonl.js';
-import { createParquetEncoder, type ParquetEncoderOptions } from './encoders/parquet.js';
+import { createParquetEncoder, createParquetWorkerEncoder, type ParquetEncoderOptions } from './encoders/parquet.js';
 import type { Compression, FileEncoder, OutputFormat } from './encoders/types.js';
 import { OutputConfigError } from './errors.js';
 
@@ -42,8 +43,13 @@ export function createEncoder(
   options: { csvNull?: string; parquet?: Omit<ParquetEncoderOptions, 'compression'> },
 ): FileEncoder {
   switch (settings.format) {
-    case 'parquet':
-      return createParquetEncoder(columns, { ...options.parquet, compression: settings.compression });
+    case 'parquet': {
+      const parquet = { ...options.parquet, compression: settings.compression };
+      const pool = options.parquet?.worker ?? processEncoderPool();
+      return pool !== undefined
+        ? createParquetWorkerEncoder(columns, pool, parquet)
+        : createParquetEncoder(columns, parquet);
+    }
     case 'csv':
       return createCsvEncoder(columns, { nullValue: options.csvNull });
     case 'jsonl':

@@ -115,7 +115,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
 
   const finishFile = async (file: OpenFile): Promise<FileEntry> => {
     try {
-      await writeChunks(file, file.encoder.finish());
+      await writeChunks(file, await file.encoder.finish());
       file.head.end();
       await file.settled;
     } catch (cause) {
@@ -159,7 +159,7 @@ export function createOutputWriter(options: OutputWriterOptions): OutputWriter {
       const take = Math.min(room, ROLL_CHECK_RECORDS, records.length - offset);
       const batch = records.slice(offset, offset + take);
       offset += take;
-      const chunks = file.encoder.encode(batch);
+      const chunks = await file.encoder.encode(batch);
       file.records += batch.length;
       try {
         await writeChunks(file, chunks);

@@ -9,6 +9,7 @@
 import type { OktaRecord } from '../../okta/types.js';
 import { compileCellReader } from '../cell-reader.js';
 import { type Cell, type ColumnSpec, isScalar } from '../columns.js';
+import { type ColumnSnapshot, snapshotValues } from './column-snapshot.js';
 
 export interface ColumnBuffer {
   push(record: OktaRecord): void;
@@ -20,7 +21,20 @@ export interface ColumnBuffer {
    * double), bigint, boolean, or a nested cell. Built on demand, one column at a time, and dropped after use.
    */
   values(): unknown[];
+  /** The cells pushed since the last reset, as views of the buffer's arrays (valid until the next push/reset). */
+  view(): ColumnSnapshot;
+  /**
+   * Hands the cells over with the arrays that hold them (for a transfer to the encoder worker) and starts again
+   * on fresh arrays of the same capacity — or on `spare`'s, a snapshot of this column that the worker has
+   * finished with and handed back: the buffer is empty afterwards.
+   */
+  take(spare?: ColumnSnapshot): ColumnSnapshot;
   reset(): void;
+}
+
+/** A private copy when the bytes share their ArrayBuffer with other data (never transfer a shared pool). */
+function own(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes : bytes.slice();
 }
 
 const INITIAL_ROWS = 1024;
@@ -74,15 +88,29 @@ class Utf8Buffer implements ColumnBuffer {
   }
 
   values(): unknown[] {
-    const out = new Array<unknown>(this.length);
-    const { buffer, byteOffset } = this.data;
-    let start = 0;
-    for (let i = 0; i < this.length; i++) {
-      const end = this.ends[i] as number;
-      out[i] = this.nulls[i] === 1 ? null : new Uint8Array(buffer, byteOffset + start, end - start);
-      start = end;
+    return snapshotValues(this.view());
+  }
+
+  view(): ColumnSnapshot {
+    const { length, ends, nulls } = this;
+    return { kind: 'utf8', length, data: this.data.subarray(0, this.used), ends, nulls };
+  }
+
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
+    const { length, ends, nulls } = this;
+    const data = own(this.data);
+    const taken: ColumnSnapshot = { kind: 'utf8', length, data: data.subarray(0, this.used), ends, nulls };
+    if (spare?.kind === 'utf8') {
+      this.data = Buffer.from(spare.data.buffer, 0, spare.data.buffer.byteLength);
+      this.ends = spare.ends;
+      this.nulls = spare.nulls;
+    } else {
+      this.data = Buffer.allocUnsafe(data.length);
+      this.ends = new Int32Array(ends.length);
+      this.nulls = new Uint8Array(nulls.length);
     }
-    return out;
+    this.reset();
+    return taken;
   }
 
   reset(): void {
@@ -111,9 +139,17 @@ class Float64Buffer implements ColumnBuffer {
     this.data[row] = cell === null ? 0 : (cell as number);
   }
   values(): unknown[] {
-    const out = new Array<unknown>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.nulls[i] === 1 ? null : this.data[i];
-    return out;
+    return snapshotValues(this.view());
+  }
+  view(): ColumnSnapshot {
+    return { kind: 'float64', length: this.length, data: this.data, nulls: this.nulls };
+  }
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
+    const taken = this.view();
+    this.data = spare?.kind === 'float64' ? spare.data : new Float64Array(this.data.length);
+    this.nulls = spare?.kind === 'float64' ? spare.nulls : new Uint8Array(this.nulls.length);
+    this.reset();
+    return taken;
   }
   reset(): void {
     this.length = 0;
@@ -139,9 +175,17 @@ class Int64Buffer implements ColumnBuffer {
     this.data[row] = cell === null ? 0n : (cell as bigint);
   }
   values(): unknown[] {
-    const out = new Array<unknown>(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.nulls[i] === 1 ? null : this.data[i];
-    return out;
+    return snapshotValues(this.view());
+  }
+  view(): ColumnSnapshot {
+    return { kind: 'int64', length: this.length, data: this.data, nulls: this.nulls };
+  }
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
+    const taken = this.view();
+    this.data = spare?.kind === 'int64' ? spare.data : new BigInt64Array(this.data.length);
+    this.nulls = spare?.kind === 'int64' ? spare.nulls : new Uint8Array(this.nulls.length);
+    this.reset();
+    return taken;
   }
   reset(): void {
     this.length = 0;
@@ -163,12 +207,16 @@ class BooleanBuffer implements ColumnBuffer {
     this.data[row] = cell === null ? 2 : cell === true ? 1 : 0;
   }
   values(): unknown[] {
-    const out = new Array<unknown>(this.length);
-    for (let i = 0; i < this.length; i++) {
-      const v = this.data[i];
-      out[i] = v === 2 ? null : v === 1;
-    }
-    return out;
+    return snapshotValues(this.view());
+  }
+  view(): ColumnSnapshot {
+    return { kind: 'boolean', length: this.length, data: this.data };
+  }
+  take(spare?: ColumnSnapshot): ColumnSnapshot {
+    const taken = this.view();
+    this.data = spare?.kind === 'boolean' ? spare.data : new Uint8Array(this.data.length);
+    this.reset();
+    return taken;
   }
   reset(): void {
     this.length = 0;
@@ -204,6 +252,14 @@ class NestedBuffer implements ColumnBuffer {
   }
   values(): unknown[] {
     return this.cells;
+  }
+  view(): ColumnSnapshot {
+    return { kind: 'nested', length: this.cells.length, cells: this.cells };
+  }
+  take(): ColumnSnapshot {
+    const taken = this.view();
+    this.reset();
+    return taken;
   }
   reset(): void {
     this.cells = [];

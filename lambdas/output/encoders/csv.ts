@@ -6,7 +6,7 @@
  * so the two stay distinguishable for readers that care (with the default, most CSV readers see both as empty).
  */
 import { type ColumnSpec, cellToJson, formatTimestamp, isScalar, rawValueAt, toCell } from '../columns.js';
-import type { FileEncoder } from './types.js';
+import type { SyncFileEncoder } from './types.js';
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
@@ -22,7 +22,10 @@ export function csvCell(column: ColumnSpec, raw: unknown, nullValue: string): st
   return quoteCsvField(String(cell));
 }
 
-export function createCsvEncoder(columns: readonly ColumnSpec[], options: { nullValue?: string } = {}): FileEncoder {
+export function createCsvEncoder(
+  columns: readonly ColumnSpec[],
+  options: { nullValue?: string } = {},
+): SyncFileEncoder {
   const nullValue = options.nullValue ?? '';
   let headerWritten = false;
   const header = (): string => {

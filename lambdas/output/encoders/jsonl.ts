@@ -4,7 +4,7 @@
  */
 import type { OktaRecord } from '../../okta/types.js';
 import { type ColumnSpec, rawValueAt } from '../columns.js';
-import type { FileEncoder } from './types.js';
+import type { SyncFileEncoder } from './types.js';
 
 /** Copies only the selected paths into a new object; never mutates or aliases-and-mutates the source. */
 export function projectRecord(record: OktaRecord, columns: readonly ColumnSpec[]): Record<string, unknown> {
@@ -37,7 +37,7 @@ export function projectRecord(record: OktaRecord, columns: readonly ColumnSpec[]
   return out;
 }
 
-export function createJsonlEncoder(columns: readonly ColumnSpec[]): FileEncoder {
+export function createJsonlEncoder(columns: readonly ColumnSpec[]): SyncFileEncoder {
   return {
     heldBytes: 0,
     encode(records) {
