@@ -188,6 +188,18 @@ describe('ApplyPlan (local Step Functions over the real handlers)', () => {
     const result = await run({ plan, execute: true }, 'exec-1');
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ succeeded: 3, alreadySo: 0 });
+    // The audit trail keeps both resolutions: what ResolvePlan showed and what ExecutePlan ran.
+    expect(result.output.shownResolution).toMatch(/\/exec-1\/resolution\.json$/);
+    expect(result.output.resolution).toMatch(/\/exec-1\/resolution\.2\.json$/);
+    const stored = async (url: string) => {
+      const got = await s3.client.send(
+        new GetObjectCommand({ Bucket: s3.bucket, Key: url.replace('s3://okta-flow-test/', '') }),
+      );
+      return JSON.parse((await got.Body?.transformToString()) ?? '') as { execute: boolean; counts: Json };
+    };
+    const shown = await stored(String(result.output.shownResolution));
+    const ran = await stored(String(result.output.resolution));
+    expect([shown.execute, shown.counts.willChange, ran.execute, ran.counts.willChange]).toEqual([false, 3, true, 3]);
     expect(targets.map(statusOf)).toEqual(['DEPROVISIONED', 'DEPROVISIONED', 'DEPROVISIONED']);
     const key = String(result.output.audit).replace('s3://okta-flow-test/', '');
     const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
