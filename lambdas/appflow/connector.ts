@@ -209,6 +209,7 @@ async function dispatch(
           session.client,
           deps.logger,
           deps.now,
+          deps.writeAudit,
         ),
       );
     }

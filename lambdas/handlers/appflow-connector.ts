@@ -3,9 +3,11 @@
  * the per-invocation time budget, then hands the event to `handleConnectorRequest` (which never throws).
  *
  * Environment: `OKTA_CUSTOM_DOMAINS` (optional, comma-separated) — custom Okta domains accepted as `oktaDomain`
- * besides Okta's own suffixes.
+ * besides Okta's own suffixes. `OUTPUT_BUCKET`, `OUTPUT_PREFIX`, `KMS_KEY_ARN` (set by the stack) — where WriteData
+ * stores its resolution and audit (SSE-KMS); without them the audit goes to the log only, and the log says so.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   type ConnectorResponse,
@@ -16,6 +18,7 @@ import {
   secretsManagerReader,
   ttlDefinitionCache,
 } from '../appflow/index.js';
+import { writeAuditFromEnv } from '../appflow/write-audit-target.js';
 
 const logger = new Logger({ serviceName: 'okta-flow-appflow-connector' });
 // Module scope: reused across warm invocations (short TTLs inside).
@@ -25,6 +28,13 @@ const customDomains = (process.env.OKTA_CUSTOM_DOMAINS ?? '')
   .split(',')
   .map((d) => d.trim())
   .filter(Boolean);
+
+const writeAudit = writeAuditFromEnv(process.env, () => new S3Client({}));
+if (writeAudit === undefined) {
+  logger.warn(
+    'OUTPUT_BUCKET, OUTPUT_PREFIX or KMS_KEY_ARN unset: WriteData audits to this log only. Redeploy the stack.',
+  );
+}
 
 /** Time kept back from the Lambda's remaining time to serialize and return the response. */
 const RESPONSE_HEADROOM_MS = 3_000;
@@ -45,6 +55,7 @@ export async function handler(event: unknown, context?: LambdaContextLike): Prom
       clientOptions: { customDomains },
       now: Date.now,
       logger: powertoolsConnectorLogger(logger),
+      writeAudit,
       limits: {
         ...DEFAULT_LIMITS,
         hardBudgetMs,
