@@ -172,6 +172,7 @@ addOktaSourceOptions(
   .option('--max-actions <n>', 'refuse plans with more rows than this', wholeNumber, 100)
   .addOption(new Option('--on-error <mode>', 'after a failed action').choices(['stop', 'continue']).default('stop'))
   .option('--json', 'print the resolution (and execution) as JSON')
+  .option('--event-bus <name>', 'also publish one Apply Action event per action on this EventBridge bus ("default")')
   .addHelpText('after', `\nActions (columns, Okta call):\n${actionsHelp()}`)
   .action(
     async (
@@ -184,6 +185,7 @@ addOktaSourceOptions(
         maxActions: number;
         onError: 'stop' | 'continue';
         json?: boolean;
+        eventBus?: string;
       },
     ) => {
       await applyCommand({ plan, ...opts });
