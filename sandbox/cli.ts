@@ -4,6 +4,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type Sandbox, type SandboxOptions, startSandbox } from './index.js';
+import { epochForClock } from './org/index.js';
 import type { BucketName } from './server/rate-limits.js';
 
 const BUCKETS: readonly BucketName[] = [
@@ -71,6 +72,12 @@ const program = new Command()
   .option('--principal-share <share>', 'share of each bucket one token/client may use, e.g. 0.5', share)
   .option('--concurrency-limit <n>', 'requests in flight before 429', nonNegativeInt)
   .option('--clock-start <iso>', 'start the sandbox clock at this time', timestamp)
+  .option(
+    '--epoch <iso>',
+    "the org's generation time: records are created before it, System Log history covers the 90 days before it " +
+      '(default: the start of the UTC day the clock starts in, so the history is within the last 90 days)',
+    timestamp,
+  )
   .option('--frozen-clock', 'the sandbox clock stands still until moved via /__sandbox/clock')
   .option('--redirect-uri <uri...>', 'redirect URIs registered for the web OAuth apps')
   .addOption(new Option('--json', 'print one JSON line with baseUrl, apiToken and oauth, nothing else'));
@@ -91,19 +98,22 @@ interface CliOptions {
   principalShare?: number;
   concurrencyLimit?: number;
   clockStart?: number;
+  epoch?: number;
   frozenClock?: boolean;
   redirectUri?: string[];
   json?: boolean;
 }
 
 const cli = program.opts<CliOptions>();
+const clockStart = cli.clockStart ?? Date.now();
 
 const options: SandboxOptions = {
   users: cli.users,
   seed: cli.seed,
   port: cli.port,
   rateLimits: cli.rateLimits ? { limits: cli.rateLimit } : false,
-  clock: { startMs: cli.clockStart ?? Date.now(), running: !cli.frozenClock },
+  clock: { startMs: clockStart, running: !cli.frozenClock },
+  epochMs: cli.epoch ?? epochForClock(clockStart),
   ...(cli.groups !== undefined && { groups: cli.groups }),
   ...(cli.apps !== undefined && { apps: cli.apps }),
   ...(cli.devices !== undefined && { devices: cli.devices }),

@@ -28,6 +28,7 @@ import { SecretsManagerSecretStore } from '../../lambdas/okta/auth/secret-stores
 import type { CredentialProvider, SecretStore } from '../../lambdas/okta/auth/types.js';
 import { validateOktaDomain } from '../../lambdas/okta/domain.js';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../../sandbox/index.js';
+import { epochForClock } from '../../sandbox/org/index.js';
 import { FileSecretStore } from './file-secret-store.js';
 
 /** Default size of an in-process sandbox org. */
@@ -236,6 +237,8 @@ async function inProcessSandbox(
     given ??
     (await startSandbox({
       users: flags.sandboxUsers ?? DEFAULT_SANDBOX_USERS,
+      // Its clock runs at wall time: an org generated up to today has its System Log within the 90-day retention.
+      epochMs: epochForClock(Date.now()),
       ...context.sandboxOptions,
       ...(file ? sandboxAccepting(file.secret) : {}),
     }));

@@ -29,7 +29,7 @@ export type {
 export type { MutationContext, OrgOptions, RouteMatcher, RouteRequest, RouteResult } from './contract.js';
 export { OrgRequestError } from './errors.js';
 export type { LogParty } from './logs.js';
-export { DEFAULT_EPOCH_MS } from './time.js';
+export { DEFAULT_EPOCH_MS, epochForClock } from './time.js';
 
 export type OrgObject = 'users' | 'groups' | 'apps' | 'devices' | 'userTypes';
 

@@ -11,3 +11,12 @@ export const DEFAULT_EPOCH_MS = Date.UTC(2026, 0, 1, 0, 0, 0, 0);
 export function generationWindow(epochMs: number): { startMs: number; endMs: number } {
   return { startMs: epochMs - 4 * YEAR, endMs: epochMs - HOUR };
 }
+
+/**
+ * The epoch of a sandbox whose clock runs from `clockStartMs`: the start of that UTC day. An interactive sandbox
+ * (clock at wall time) then has its System Log history within Okta's 90-day retention of "now", so LogEvent flows
+ * read it; a clock started on 2026-01-01 (tests, benches) keeps the fixed default epoch.
+ */
+export function epochForClock(clockStartMs: number): number {
+  return Math.floor(clockStartMs / DAY) * DAY;
+}

@@ -200,6 +200,33 @@ describe('each source uses the credentials it was given', () => {
     expect(printed.join('\n')).not.toContain(stored.refreshToken);
   });
 
+  it("--sandbox: the org is generated up to today, so a LogEvent flow reads its System Log (within Okta's 90 days)", async () => {
+    const path = file('log-events.config.json', {
+      okta: { domain: 'acme.okta.com', credentialsSecret: 'okta-flow/test' },
+      output: { bucket: { name: 'test-bucket' } },
+      flows: [
+        {
+          name: 'system-log',
+          object: 'LogEvent',
+          mode: 'incremental',
+          firstExecutionFrom: new Date(Date.now() - 80 * 24 * 3_600_000).toISOString(),
+        },
+      ],
+    });
+    const result = await runCommand({
+      flows: ['system-log'],
+      config: path,
+      sandbox: true,
+      sandboxUsers: 40,
+      sandboxOptions: { rateLimits: false },
+      out: join(dir, 'log-events-out'),
+      progress: false,
+      print: () => {},
+    });
+    expect(result.ok).toBe(true);
+    expect(result.rows[0]?.detail?.counts.records).toBeGreaterThan(0);
+  });
+
   it('the configured org with a secret file: the configured domain, the file credentials', async () => {
     const connection = await resolveOktaSource(
       { secretFile: file('org.json', { apiToken: 'o'.repeat(30) }) },
