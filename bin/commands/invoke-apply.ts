@@ -6,7 +6,7 @@
  * named `<stack>-ApplyPlan…`.
  */
 import type { ExecutionStatus, SFNClient } from '@aws-sdk/client-sfn';
-import { applyEventSchema } from '../../lambdas/write/apply-lambda.js';
+import { applyEventSchema } from '../../lambdas/write/apply-event.js';
 import { findStateMachine, type InvokeResult, startAndFollow } from './invoke.js';
 
 export class InvokeApplyError extends Error {
