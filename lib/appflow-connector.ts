@@ -19,6 +19,7 @@
  */
 import { Annotations, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as appflow from 'aws-cdk-lib/aws-appflow';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -75,8 +76,17 @@ export class AppFlowConnector extends Construct {
         OUTPUT_BUCKET: props.bucket.bucketName,
         OUTPUT_PREFIX: props.config.output.prefix,
         KMS_KEY_ARN: props.key.keyArn,
+        // One Apply Action event per WriteData outcome, as from ApplyPlan.
+        EVENT_BUS_NAME: 'default',
       },
     });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ApplyEvents',
+        actions: ['events:PutEvents'],
+        resources: [events.EventBus.fromEventBusName(this, 'Bus', 'default').eventBusArn],
+      }),
+    );
     // WriteData audit: new objects only (unique run ids), so no read, list or delete.
     const auditObjects = props.bucket.arnForObjects(`${props.config.output.prefix}/apply/*`);
     this.function.addToRolePolicy(

@@ -210,6 +210,7 @@ async function dispatch(
           deps.logger,
           deps.now,
           deps.writeAudit,
+          deps.writeEvents,
         ),
       );
     }

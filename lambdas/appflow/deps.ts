@@ -7,6 +7,7 @@
 import type { ObjectDef } from '../okta/catalog/types.js';
 import type { OktaClientOptions } from '../okta/client.js';
 import type { ObjectStore } from '../output/sinks/types.js';
+import type { ApplyEventSink } from '../write/apply-events.js';
 import type { SecretCache } from './secrets.js';
 
 /** Structured logger (Powertools in Lambda, in-memory in tests). Never pass it a secret. */
@@ -87,4 +88,6 @@ export interface ConnectorDeps {
   readonly limits: ConnectorLimits;
   /** WriteData's audit in the bucket (the Lambda sets it from OUTPUT_BUCKET/OUTPUT_PREFIX/KMS_KEY_ARN). */
   readonly writeAudit?: WriteAuditTarget | undefined;
+  /** WriteData's Apply Action events, one per outcome (the Lambda: EventBridge, EVENT_BUS_NAME). */
+  readonly writeEvents?: ApplyEventSink | undefined;
 }

@@ -12,12 +12,13 @@
  * A record that is already so succeeds without a call. With allOrNone, any invalid record fails them all and nothing
  * is written. Each batch is audited like `okta-flow apply`: its resolution (`resolution.json`) and its intent and
  * outcome records (`audit.jsonl`) go to the output bucket under `<prefix>/apply/<plan hash>/<run id>/` (SSE-KMS
- * like the data; each record is stored before the next call), and to the connector's log. No secrets: plans cannot
+ * like the data; each record is stored before the next call), and to the connector's log; one Apply Action event per
+ * outcome goes to EventBridge as from ApplyPlan. No secrets: plans cannot
  * carry credentials.
  */
 import { randomBytes } from 'node:crypto';
 
-import { MemoryApplyEvents } from '../write/apply-events.js';
+import { type ApplyEventSink, MemoryApplyEvents } from '../write/apply-events.js';
 import { type AuditLog, type AuditRecord, applyKeys, StoreAuditLog } from '../write/audit.js';
 import { executeResolution } from '../write/execute-plan.js';
 import type { OktaWriteApi } from '../write/okta-write-api.js';
@@ -97,6 +98,7 @@ export async function writeData(
   logger: ConnectorLogger,
   now: () => number,
   auditTarget?: WriteAuditTarget,
+  events: ApplyEventSink = new MemoryApplyEvents(),
 ): Promise<{ writeRecordResults: WriteRecordResult[] }> {
   const operations: readonly string[] | undefined = (WRITABLE_ENTITIES as Record<string, readonly string[]>)[
     req.entityIdentifier
@@ -162,7 +164,7 @@ export async function writeData(
   const audit = new WriteDataAuditLog(logger, stored);
   const execution = await executeResolution(
     { ...resolution, rows: resolution.rows.filter((r) => r.outcome !== 'invalid') },
-    { api, audit, events: new MemoryApplyEvents(), runId, onError: 'continue', now },
+    { api, audit, events, runId, onError: 'continue', now },
   );
   const byRow = new Map(execution.results.map((r) => [r.row, r]));
   return {

@@ -2,16 +2,20 @@
  * AppFlow WriteData audits like `okta-flow apply`: each batch's resolution and its intent + outcome records go to the
  * output bucket (s3rver) under `<prefix>/apply/<plan hash>/<run id>/`, SSE-KMS with the data key, built from the
  * connector function's synthesized environment; a rejected allOrNone batch leaves its resolution and no audit. Every
- * S3 call WriteData makes is allowed by the connector's synthesized role, and its audit statements are all used.
+ * S3 call WriteData makes is allowed by the connector's synthesized role, and its audit statements are all used;
+ * one Apply Action event per outcome goes to EventBridge (aws-sdk-client-mock), on the bus the environment names.
  */
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAuditFromEnv } from '../../../lambdas/appflow/write-audit-target.js';
+import { EventBridgeApplyEvents } from '../../../lambdas/write/apply-events.js';
 import { type AuditRecord, parseAudit } from '../../../lambdas/write/audit.js';
 import type { Sandbox } from '../../../sandbox/index.js';
 import { exampleConfigJson, type Json, roleStatements } from '../../infra/synthesize.js';
 import { type S3Harness, startS3 } from '../output/s3-harness.js';
-import { type LocalStack, localStack, REGION, type RecordedCall } from '../state-machine/harness.js';
+import { ACCOUNT, type LocalStack, localStack, REGION, type RecordedCall } from '../state-machine/harness.js';
 import { allowingStatement, permissionsFor } from '../state-machine/iam-actions.js';
 import { type Connection, connect, startOrg } from './harness.js';
 
@@ -23,6 +27,7 @@ let c: Connection;
 let env: Record<string, string>;
 let roleId: string;
 const calls: RecordedCall[] = [];
+const published: AuditRecord[] = [];
 
 beforeAll(async () => {
   sandbox = await startOrg();
@@ -58,7 +63,17 @@ beforeAll(async () => {
   );
   const writeAudit = writeAuditFromEnv(env, () => client);
   if (writeAudit === undefined) throw new Error('the connector function has no audit environment');
-  c = connect(sandbox, { writeAudit });
+  const eventBridge = new EventBridgeClient({ region: REGION });
+  mockClient(eventBridge)
+    .on(PutEventsCommand)
+    .callsFake((input: { Entries: { Detail: string; EventBusName?: string }[] }) => {
+      calls.push({ service: 'events', command: 'PutEvents', input });
+      for (const e of input.Entries) published.push(JSON.parse(e.Detail) as AuditRecord);
+      return { FailedEntryCount: 0, Entries: [{ EventId: 'e' }] };
+    });
+  // As the handler builds it from the function's environment.
+  const writeEvents = new EventBridgeApplyEvents(eventBridge, env.EVENT_BUS_NAME);
+  c = connect(sandbox, { writeAudit, writeEvents });
 }, 120_000);
 afterAll(async () => {
   await sandbox?.close();
@@ -123,10 +138,12 @@ describe('AppFlow WriteData audit in the bucket', () => {
       .filter((l) => l.message === 'okta-flow write audit' && l.audit?.runId === audit[0]?.runId);
     expect(logged.map((l) => l.audit)).toEqual(audit);
     expect(logged[0]?.location).toBe(`s3://${s3.bucket}/${batchKeys[0]}`);
+    // One Apply Action event per outcome, the same records.
+    expect(published.filter((r) => r.runId === audit[0]?.runId)).toEqual(outcomes);
   });
 
   it('every audit object is SSE-KMS with the data key', () => {
-    const puts = calls.filter((p) => p.command === 'PutObject');
+    const puts = calls.filter((p) => p.service === 's3' && p.command === 'PutObject');
     expect(puts.length).toBeGreaterThanOrEqual(5); // resolution + one PUT per audit record
     for (const put of puts) {
       expect(String(put.input.Key)).toMatch(/^okta\/apply\//);
@@ -154,10 +171,15 @@ describe('AppFlow WriteData audit in the bucket', () => {
 
   it('the connector role allows every S3 call WriteData made, and its audit statements are each used', () => {
     const statements = stack.render(roleStatements(stack.synth.json, roleId)) as Json[];
-    const arns = { bucket: s3.bucket, keyArn: env.KMS_KEY_ARN ?? '', secretArn: 'n/a', eventBusArn: 'n/a' };
+    const arns = {
+      bucket: s3.bucket,
+      keyArn: env.KMS_KEY_ARN ?? '',
+      secretArn: 'n/a',
+      eventBusArn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`,
+    };
     const needed = calls.flatMap((call) => permissionsFor(call, arns));
     expect(needed.filter((p) => allowingStatement(statements, p) === undefined)).toEqual([]);
-    for (const sid of ['WriteDataAudit', 'WriteDataAuditKey']) {
+    for (const sid of ['WriteDataAudit', 'WriteDataAuditKey', 'ApplyEvents']) {
       const statement = statements.find((st) => st.Sid === sid);
       expect(statement, sid).toBeDefined();
       expect(
@@ -166,6 +188,8 @@ describe('AppFlow WriteData audit in the bucket', () => {
       ).toBe(true);
     }
     // New objects only: WriteData never reads, lists or deletes in the bucket.
-    expect(new Set(calls.map((call) => call.command))).toEqual(new Set(['PutObject']));
+    expect(new Set(calls.map((call) => `${call.service}:${call.command}`))).toEqual(
+      new Set(['s3:PutObject', 'events:PutEvents']),
+    );
   });
 });
