@@ -1,7 +1,21 @@
 /** The result of bench/log-events.ts and its section of BENCHMARKS.md. */
 import { markdownTable } from './lib/markdown-table.js';
 
+/** One minute of a run, from its first answer: what the runner and the sandbox were doing. */
+export interface LogEventsMinute {
+  readonly requests: number;
+  /** Mean time from sending a request to its response headers (the sandbox's work and the wire). */
+  readonly meanLatencyMs: number;
+  /** CPU used in that minute, % of one core. */
+  readonly runnerCpuPct: number;
+  readonly sandboxCpuPct: number;
+  /** The machine's 1-minute load average at the minute's end. */
+  readonly loadAverage: number;
+}
+
 export interface LogEventsSize {
+  /** Per minute (absent in results before the option). */
+  readonly minutes?: readonly LogEventsMinute[];
   readonly events: number;
   /** Days back the run started (absent in results before the option: 89). */
   readonly days?: number;
@@ -72,6 +86,24 @@ export function renderLogEvents(r: LogEventsReport): string {
         `${x.busiest60s} of ${x.ceilingPerMinute} allowed, ${x.throttled} 429s — ${met ? 'met' : 'NOT met'} (≥ 95%, never above, 0 429s).`
       );
     });
+  const minuteTables = r.results
+    .filter((x) => x.minutes !== undefined && x.minutes.length > 0)
+    .flatMap((x) => [
+      '',
+      `Minute by minute, ${x.records.toLocaleString('en-US')} events at a ${x.ceilingPerMinute}/min ceiling (the last minute is partial):`,
+      '',
+      markdownTable(
+        ['minute', 'requests', 'sandbox ms to headers (mean)', 'runner CPU %', 'sandbox CPU %', 'load average'],
+        (x.minutes ?? []).map((m, i) => [
+          i,
+          m.requests,
+          m.meanLatencyMs,
+          m.runnerCpuPct,
+          m.sandboxCpuPct,
+          m.loadAverage,
+        ]),
+      ),
+    ]);
   return [
     `A LogEvent flow's first run (\`bench/log-events.ts\`, the CLI's in-process runner, ${r.format} output) over the sandbox's ` +
       `generated System Log history (its own process, rate limits on), from 89 days back, okta-flow at ` +
@@ -82,6 +114,7 @@ export function renderLogEvents(r: LogEventsReport): string {
     table,
     '',
     ...verdicts,
+    ...minuteTables,
     '',
     'Memory: the runner holds one page (≤ 1000 events) and one open file at a time; the dedupe set is 8 bytes per ' +
       'uuid on disk, 16–32 in memory. Files: one or more per UTC day of `published` (89 days here).',

@@ -12,10 +12,12 @@
  * This process runs a LogEvent flow's first run (the CLI's in-process runner, `runFlow`, into a temporary folder)
  * from 89 days back, recording every answer's time and status. Reported: events, seconds, events/s; requests per
  * minute in the steady state (every full minute after the first) against the ceiling (share × limit), the busiest
- * 60 s anywhere, 429s; the runner's peak RSS (sampled) and VmHWM. Writes bench/results/log-events-<time>.json.
+ * 60 s anywhere, 429s; the runner's peak RSS (sampled) and VmHWM; per minute the sandbox's mean time to answer and the
+ * CPU of the runner and of the sandbox process (and the load average), to tell a slow minute's cause. Writes
+ * bench/results/log-events-<time>.json.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localRunnerDeps, parseOut } from '../bin/commands/runner-deps.js';
@@ -25,7 +27,19 @@ import { DEFAULT_EPOCH_MS } from '../sandbox/org/index.js';
 import { writeResult } from './lib/results.js';
 import { mib, startRssSampler } from './lib/rss.js';
 import { startSandboxProcess } from './lib/sandbox-process.js';
-import { type LogEventsReport, type LogEventsSize, renderLogEvents } from './log-events-report.js';
+import {
+  type LogEventsMinute,
+  type LogEventsReport,
+  type LogEventsSize,
+  renderLogEvents,
+} from './log-events-report.js';
+
+/** utime + stime of a process, in seconds (/proc/<pid>/stat, clock ticks of 100 Hz). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 const DAY = 86_400_000;
 const { values } = parseArgs({
@@ -61,12 +75,25 @@ async function runSize(events: number, logsLimit: number, days: number): Promise
   });
   const offset = Date.now() - clockStart;
   const clock = () => Date.now() - offset;
-  const answers: { at: number; status: number }[] = [];
+  const answers: { at: number; status: number; latencyMs: number }[] = [];
   const recording = (async (input: string | URL | Request, init?: RequestInit) => {
+    const sent = performance.now();
     const response = await fetch(input, init);
-    answers.push({ at: performance.now(), status: response.status });
+    // The body is read by the client after this: latency here is the sandbox's time to the headers.
+    answers.push({ at: performance.now(), status: response.status, latencyMs: performance.now() - sent });
     return response;
   }) as typeof fetch;
+  // CPU seconds of this process (the runner) and of the sandbox process, sampled every 10 s: who is busy when.
+  const cpuSamples: { at: number; runner: number; sandbox: number; load: number }[] = [];
+  const sampleCpu = () =>
+    cpuSamples.push({
+      at: performance.now(),
+      runner: cpuSeconds(process.pid),
+      sandbox: cpuSeconds(sandbox.pid),
+      load: loadavg()[0] ?? 0,
+    });
+  sampleCpu();
+  const cpuTimer = setInterval(sampleCpu, 10_000);
   const config = parseConfig(
     {
       okta: { domain: 'bench.okta.com', credentialsSecret: { create: true }, rateLimitShare: share },
@@ -100,6 +127,8 @@ async function runSize(events: number, logsLimit: number, days: number): Promise
     });
     const result = await runFlow('system-log', { kind: 'manual' }, deps);
     const seconds = (performance.now() - started) / 1000;
+    clearInterval(cpuTimer);
+    sampleCpu();
     const memory = rss.stop();
     const first = answers[0]?.at ?? 0;
     const perMinute: number[] = [];
@@ -119,7 +148,24 @@ async function runSize(events: number, logsLimit: number, days: number): Promise
     const ceiling = logsLimit * share;
     const mean = steady.length === 0 ? Number.NaN : steady.reduce((n, x) => n + x, 0) / steady.length;
     const records = result.completed.counts.records;
+    const minutes: LogEventsMinute[] = perMinute.map((requests, minute) => {
+      const lo = first + minute * 60_000;
+      const hi = lo + 60_000;
+      const inMinute = answers.filter((a) => a.at >= lo && a.at < hi);
+      const cpu = cpuSamples.filter((c) => c.at >= lo && c.at < hi);
+      const a = cpuSamples.filter((c) => c.at < lo).at(-1) ?? cpu[0];
+      const b = cpu.at(-1);
+      const span = a !== undefined && b !== undefined && b.at > a.at ? (b.at - a.at) / 1000 : Number.NaN;
+      return {
+        requests,
+        meanLatencyMs: Math.round(inMinute.reduce((n, x) => n + x.latencyMs, 0) / Math.max(1, inMinute.length)),
+        runnerCpuPct: a && b ? Math.round((100 * (b.runner - a.runner)) / span) : Number.NaN,
+        sandboxCpuPct: a && b ? Math.round((100 * (b.sandbox - a.sandbox)) / span) : Number.NaN,
+        loadAverage: Math.round((b?.load ?? 0) * 10) / 10,
+      };
+    });
     return {
+      minutes,
       events,
       days,
       records,

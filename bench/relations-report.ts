@@ -14,7 +14,15 @@ export interface RelationsReport {
     readonly records: number;
     readonly seconds: number;
   };
-  /** Per k: requests, and the minimum (1 groups page + the member pages of the k changed groups). */
+  /** A non-empty group deleted between two incremental runs: the next run's requests and tombstones. */
+  readonly groupDeleted?: {
+    readonly members: number;
+    readonly requests: number;
+    /** The id listing of every group + the (empty) changed-groups page. */
+    readonly minimum: number;
+    readonly tombstones: number;
+  };
+  /** Per k: requests, and the minimum (id pages + 1 groups page + the member pages of the k changed groups). */
   readonly incremental: readonly {
     readonly k: number;
     readonly requests: number;
@@ -61,7 +69,12 @@ export function renderRelations(r: RelationsReport): string {
     ],
   );
   const incremental = markdownTable(
-    ['changed groups k', 'requests', 'expected (1 + member pages of the k groups, +1 member each)', 'pairs re-read'],
+    [
+      'changed groups k',
+      'requests',
+      'expected (id pages + 1 + member pages of the k groups, +1 member each)',
+      'pairs re-read',
+    ],
     r.incremental.map((x) => [x.k, x.requests, x.minimum, x.records]),
   );
   const busiest = Math.max(0, ...r.rateShare.perMinute.slice(0, -1));
@@ -83,12 +96,25 @@ export function renderRelations(r: RelationsReport): string {
     '',
     full,
     '',
-    'Incremental GroupMember run after adding one user to k groups (`filter=lastMembershipUpdated`, overlap 0): requests ∝ k. ' +
+    'Incremental GroupMember run after adding one user to k groups (`filter=lastMembershipUpdated`, overlap 0): requests ∝ k, ' +
+      'plus the id listing of every group (which still exist). ' +
       'The expectation assumes every add is new; where the user already was a member the add changes nothing (no ' +
       'lastMembershipUpdated bump), so a run can cost less than expected, never more.',
     '',
     incremental,
     '',
+    ...(r.groupDeleted === undefined
+      ? []
+      : [
+          'A non-empty group deleted between two incremental runs: the next incremental run lists every group id ' +
+            '(`limit=10000`, ceil(groups / 10,000) requests) and tombstones the pairs of groups that vanished.',
+          '',
+          markdownTable(
+            ['members of the deleted group', 'requests', 'expected (id pages + 1 groups page)', 'tombstones'],
+            [[r.groupDeleted.members, r.groupDeleted.requests, r.groupDeleted.minimum, r.groupDeleted.tombstones]],
+          ),
+          '',
+        ]),
     `Full GroupMember run with Okta's limits on (groups bucket ${Math.round(r.rateShare.allowedPerMinute / r.rateShare.share)}/min) at the default share, stopped after ${r.rateShare.seconds.toFixed(0)} s (the last minute is partial).`,
     '',
     rate,

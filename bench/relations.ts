@@ -11,7 +11,9 @@
  *                Σ ceil(members / 1000) over non-empty groups (member counts from `expand=stats`, read outside the
  *                run), at the page size the run uses (1000 groups) and at Okta's largest (10,000)
  *   incremental  an incremental GroupMember flow: a first run, then for each k a membership change in k groups and
- *                an incremental run: requests vs k (each changed group: one member page, plus the groups page)
+ *                an incremental run: requests vs k (each changed group: one member page, plus the groups page, plus
+ *                the id listing of every group that finds deleted ones: ceil(groups / 10,000) pages)
+ *   group delete a non-empty group deleted between two incremental runs: the run's requests and tombstones (its pairs)
  *   rate-share   a full GroupMember run with Okta's rate limits on (groups bucket 600/min) at the share, stopped
  *                after --rate-seconds: requests per minute against share × limit, the busiest 60 s, 429s
  * Writes bench/results/relations-<time>.json; `npm run bench -- --phases relations` renders it into BENCHMARKS.md.
@@ -108,7 +110,7 @@ async function run(
   dir: string,
   okta: Record<string, unknown> = {},
   signal?: AbortSignal,
-): Promise<{ requests: Recorder; records: number; seconds: number }> {
+): Promise<{ requests: Recorder; records: number; deletes: number; seconds: number }> {
   const requests = recorder();
   const deps = localRunnerDeps({
     config: config(okta),
@@ -118,13 +120,15 @@ async function run(
   });
   const started = performance.now();
   let records = 0;
+  let deletes = 0;
   try {
     const result = await runFlow(flow, { kind: 'manual' }, deps, signal ? { signal } : {});
     records = result.completed.counts.records;
+    deletes = result.completed.counts.deletes;
   } catch (error) {
     if (signal?.aborted !== true) throw error;
   }
-  return { requests, records, seconds: (performance.now() - started) / 1000 };
+  return { requests, records, deletes, seconds: (performance.now() - started) / 1000 };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'okta-flow-relations-bench-'));
@@ -152,6 +156,8 @@ try {
   }
   const someUser = ((await json(baseUrl, apiToken, '/api/v1/users?limit=1')).body as { id: string }[])[0]?.id ?? '';
   const incremental: RelationsReport['incremental'][number][] = [];
+  // The id listing of every group (which still exist), at Okta's largest group page.
+  const idPages = Math.max(1, Math.ceil(counts.length / 10_000));
   for (const k of [0, ...ks]) {
     for (const id of ids.slice(0, k)) {
       await fetch(`${baseUrl}/__sandbox/admin/groups/${id}/users/${someUser}`, { method: 'PUT' });
@@ -160,7 +166,7 @@ try {
     await new Promise((r) => setTimeout(r, 1100));
     const inc = await run('members-inc', baseUrl, apiToken, join(dir, 'inc'));
     const changed = ids.slice(0, k).map((id) => (byGroup.get(id) ?? 0) + 1);
-    const minimumK = 1 + changed.reduce((n, c) => n + Math.ceil(c / 1000), 0);
+    const minimumK = idPages + 1 + changed.reduce((n, c) => n + Math.ceil(c / 1000), 0);
     incremental.push({ k, requests: inc.requests.times.length, minimum: minimumK, records: inc.records });
     console.error(`  k=${k}: ${inc.requests.times.length} requests (minimum ${minimumK}), ${inc.records} pairs`);
     for (const id of ids.slice(0, k)) {
@@ -169,9 +175,25 @@ try {
     await new Promise((r) => setTimeout(r, 1100));
     await run('members-inc', baseUrl, apiToken, join(dir, 'inc'));
   }
+  console.error('relations: a group deleted between incremental runs…');
+  const victim = ids.find((id) => (byGroup.get(id) ?? 0) > 0) ?? '';
+  await fetch(`${baseUrl}/__sandbox/admin/groups/${victim}`, { method: 'DELETE' });
+  await new Promise((r) => setTimeout(r, 1100));
+  const afterDelete = await run('members-inc', baseUrl, apiToken, join(dir, 'inc'));
+  const groupDeleted = {
+    members: byGroup.get(victim) ?? 0,
+    requests: afterDelete.requests.times.length,
+    minimum: idPages + 1,
+    tombstones: afterDelete.deletes,
+  };
+  console.error(
+    `  ${groupDeleted.requests} requests (minimum ${groupDeleted.minimum}), ${groupDeleted.tombstones} tombstones ` +
+      `for ${groupDeleted.members} members`,
+  );
   report = {
     users,
     groups: counts.length,
+    groupDeleted,
     full: {
       requests: full.requests.times.length,
       minimum,

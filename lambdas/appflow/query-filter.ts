@@ -47,6 +47,7 @@ function scaleEpochSeconds(filter: Filter, def: ObjectDef): Filter {
     case 'in':
       return isTemporal(def, filter.field) ? { ...filter, values: filter.values.map(scale) } : filter;
     case 'contains':
+    case 'startsWith':
       return filter;
   }
 }

@@ -133,7 +133,7 @@ export function parseCommit(key: string, bytes: Uint8Array): CommitRecord {
   return parsed.data;
 }
 
-/** Every committed run of an object, oldest run id first. */
+/** Every committed run of an object, in commit order (committed_at, then run id), as the views order them. */
 export async function listCommits(target: OutputTarget, prefix: string, object: string): Promise<CommitRecord[]> {
   const store = storeFor(target);
   const keys = (await store.listKeys(`${commitsPrefix(prefix, object)}/`)).filter((k) => /\/[^/]+\.json$/.test(k));
@@ -142,7 +142,8 @@ export async function listCommits(target: OutputTarget, prefix: string, object: 
     const bytes = await store.getObject(key);
     if (bytes !== null) records.push(parseCommit(key, bytes));
   }
-  return records.sort((a, b) => (a.run_id < b.run_id ? -1 : a.run_id > b.run_id ? 1 : 0));
+  const order = (r: CommitRecord) => `${r.committed_at}\u0000${r.run_id}`;
+  return records.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /** Objects with at least one committed run. */

@@ -13,8 +13,11 @@
  *   users          every committed version, with the run it came from (dt, run_id, flow, committed_at)
  *   user_deletes   every committed tombstone, likewise
  *   users_current  per primary key, the latest committed version (greatest cursor, e.g. last_updated, then the
- *                  latest run id: run ids sort by plan time), unless a tombstone from that run or a later one says the
- *                  key is gone. Incremental and full runs of every flow of the object are merged.
+ *                  latest commit: `committed_at`, then the run id), unless a tombstone committed with that run or
+ *                  after it says the key is gone. Incremental and full runs of every flow of the object are merged.
+ *                  Commit order, not run-id text: run ids carry the plan time to the second plus a random suffix, so
+ *                  two runs of one second (or run ids given by hand) would sort at random, and a tombstone could
+ *                  hide behind the version it deletes. Each flow's commit times strictly increase (commit-run.ts).
  */
 
 import { TOMBSTONE_COLUMNS } from '../flow/deletes/system-log-deletes.js';
@@ -105,6 +108,7 @@ export function lakeViews(input: LakeViewsInput): LakeView[] {
     ...(cursor !== undefined && hasField(cursor, format, records)
       ? [`${fieldExpression('h', cursor, format)} DESC NULLS LAST`]
       : []),
+    'h."committed_at" DESC',
     'h."run_id" DESC',
   ];
   // Tombstones carry the record key as one string: the id itself, or the JSON array of a composite key.
@@ -119,7 +123,8 @@ export function lakeViews(input: LakeViewsInput): LakeView[] {
     `  FROM ${q(names.history)} AS h`,
     ') AS v',
     'WHERE v."version_rank" = 1',
-    `  AND NOT EXISTS (SELECT 1 FROM ${q(names.deletes)} AS d WHERE d."id" = ${keyText} AND d."run_id" >= v."run_id")`,
+    `  AND NOT EXISTS (SELECT 1 FROM ${q(names.deletes)} AS d WHERE d."id" = ${keyText}`,
+    '    AND (d."committed_at" > v."committed_at" OR (d."committed_at" = v."committed_at" AND d."run_id" >= v."run_id")))',
   ].join('\n');
 
   return [

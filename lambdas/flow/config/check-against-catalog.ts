@@ -7,6 +7,7 @@
  * accepted here; PlanRun checks it against the org before anything is written, naming the closest known ones.
  */
 
+import { lakeTableNames } from '../../lake/table-names.js';
 import { getObjectDef, resolveField } from '../../okta/catalog/index.js';
 import { type ObjectDef, OKTA_OBJECT_NAMES } from '../../okta/catalog/types.js';
 import { perParentRefusal } from '../../okta/extract/children.js';
@@ -29,11 +30,24 @@ function flowProblems(flow: FlowConfig, at: string): ConfigProblem[] {
   const def = getObjectDef(flow.object);
   const problems: ConfigProblem[] = [];
   if (flow.mode === 'incremental' && def.cursorField === null) {
-    problems.push({
-      path: `${at}.mode`,
-      message: `"incremental" needs a cursor field and ${def.name} has none (incremental works for ${withCursor()})`,
-      example: '"full"',
-    });
+    problems.push(
+      def.source?.kind === 'children'
+        ? {
+            // Relations without a per-parent change marker (ADR 0004): say what to use instead, and what it gives.
+            path: `${at}.mode`,
+            message:
+              `${def.name} has no incremental mode: Okta has no change marker it can filter on for these pairs ` +
+              `(only GroupMember has one, the group's lastMembershipUpdated). Use "mode": "full" with ` +
+              `"deleteDetection": "snapshot-diff": every run reads the complete set (${def.source.cost}), removed ` +
+              `pairs become tombstones and the ${lakeTableNames(def.name).current} view is the current state`,
+            example: '{ "mode": "full", "deleteDetection": "snapshot-diff" }',
+          }
+        : {
+            path: `${at}.mode`,
+            message: `"incremental" needs a cursor field and ${def.name} has none (incremental works for ${withCursor()})`,
+            example: '"full"',
+          },
+    );
   }
   if (def.source?.kind === 'stream') problems.push(...streamProblems(flow, def, at));
   if (flow.slicing !== undefined && def.sliceFields.length === 0) {

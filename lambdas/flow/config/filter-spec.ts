@@ -2,14 +2,15 @@
  * The structured filter a flow writes in its config, and its mapping onto the shared Filter model.
  *
  * One condition is `{"field": "status", "op": "=", "value": "ACTIVE"}`; the operators are the ones of AppFlow's
- * filterExpression (`= != > >= < <= contains between in`) so one vocabulary serves both forms. `between` takes
- * `[low, high]` (inclusive), `in` a non-empty list. Conditions combine with `{"and": [...]}`, `{"or": [...]}`,
+ * filterExpression (`= != > >= < <= contains between in`) so one vocabulary serves both forms, plus `starts with` (a
+ * string prefix; config only, AppFlow has no such operator). `between` takes `[low, high]` (inclusive), `in` a
+ * non-empty list. Conditions combine with `{"and": [...]}`, `{"or": [...]}`,
  * `{"not": {...}}`; a bare list means "all of these" (and).
  */
 import { z } from 'zod';
 import type { ComparisonOperator, Filter, FilterValue } from '../../okta/query/filter.js';
 
-export const FILTER_OPS = ['=', '!=', '>', '>=', '<', '<=', 'contains', 'between', 'in'] as const;
+export const FILTER_OPS = ['=', '!=', '>', '>=', '<', '<=', 'contains', 'starts with', 'between', 'in'] as const;
 export type FilterOp = (typeof FILTER_OPS)[number];
 
 const COMPARISON: Record<string, ComparisonOperator> = {
@@ -65,6 +66,13 @@ export const conditionSchema = z
         path: ['value'],
         message: `"in" takes a non-empty list, got ${JSON.stringify(value)}`,
         params: { example: { field: 'status', op: 'in', value: ['ACTIVE', 'STAGED'] } },
+      });
+    } else if (op === 'starts with' && (typeof value !== 'string' || value === '')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: `"starts with" takes a non-empty string (the prefix), got ${JSON.stringify(value)}`,
+        params: { example: { field: 'event_type', op: 'starts with', value: 'user.session' } },
       });
     } else if (op !== 'between' && op !== 'in' && Array.isArray(value)) {
       ctx.addIssue({
@@ -129,6 +137,8 @@ function conditionToFilter({ field, op, value }: ConditionSpec): Filter {
   switch (op) {
     case 'contains':
       return { kind: 'contains', field, value: list[0] ?? null };
+    case 'starts with':
+      return { kind: 'startsWith', field, value: typeof list[0] === 'string' ? list[0] : '' };
     case 'between':
       return { kind: 'between', field, low: list[0] ?? null, high: list[1] ?? null };
     case 'in':
@@ -150,6 +160,8 @@ export function filterConditions(filter: Filter): { field: string; operator: str
       return [{ field: filter.field, operator: filter.op }];
     case 'contains':
       return [{ field: filter.field, operator: 'CONTAINS' }];
+    case 'startsWith':
+      return [{ field: filter.field, operator: 'STARTS_WITH' }];
     case 'between':
       return [{ field: filter.field, operator: 'BETWEEN' }];
     case 'in':

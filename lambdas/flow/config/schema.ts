@@ -276,6 +276,8 @@ export const outputSchema = z
   }));
 
 export const DELETE_DETECTIONS = ['none', 'snapshot-diff', 'system-log'] as const;
+/** Objects whose deletions the System Log records: `deleteDetection: "system-log"` works for them only. */
+const SYSTEM_LOG_DELETE_OBJECTS: readonly OktaObjectName[] = ['User', 'Group', 'Application', 'Device'];
 export type DeleteDetection = (typeof DELETE_DETECTIONS)[number];
 
 const isoDateTime = z
@@ -432,8 +434,10 @@ export const flowSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['deleteDetection'],
-        message: `"snapshot-diff" needs mode "full" (an incremental run is not a snapshot; ${PER_PARENT_SNAPSHOT_OBJECTS.join(', ')} excepted: it re-reads whole groups); use "system-log"`,
-        params: { example: 'system-log' },
+        message: SYSTEM_LOG_DELETE_OBJECTS.includes(flow.object)
+          ? `"snapshot-diff" needs mode "full" (an incremental run is not a snapshot; ${PER_PARENT_SNAPSHOT_OBJECTS.join(', ')} excepted: it re-reads whole groups); use "system-log"`
+          : `"snapshot-diff" needs mode "full" for ${flow.object}: it has no incremental mode, every run is a complete snapshot and removed records become tombstones; set "mode": "full"`,
+        params: { example: SYSTEM_LOG_DELETE_OBJECTS.includes(flow.object) ? 'system-log' : 'full' },
       });
     }
     if (flow.firstExecutionFrom !== undefined && flow.mode !== 'incremental') {

@@ -33,14 +33,24 @@ export function snapshotDiffApplies(
 export const PARENT_LINE = 'parent\t';
 
 /**
+ * Id-list lines of an incremental relation run that name a parent that exists (matches the flow's parent filter,
+ * whatever its cursor): `exists\t<id>`; the line `exists-complete` says the listing of them finished. Neither can
+ * be a record key (Okta ids have no tab or dash; composite keys are JSON arrays).
+ */
+export const EXISTING_LINE = 'exists\t';
+export const EXISTENCE_COMPLETE = 'exists-complete';
+
+/**
  * The per-parent diff of a relation: the previous snapshot's pairs whose parent this run listed and did not read
- * again are tombstones; the next snapshot is the previous pairs of parents not listed plus everything read. With
- * every parent listed (a full run) it is the plain snapshot diff.
+ * again are tombstones, and so are the pairs of parents that no longer exist (when the run listed the existing
+ * parents: `existingParents` not null); the next snapshot is the previous pairs of the other parents (existing, not
+ * re-read) plus everything read. With every parent listed (a full run) it is the plain snapshot diff.
  */
 export function perParentDiff(
   previous: readonly string[],
   current: ReadonlySet<string>,
   listedParents: ReadonlySet<string>,
+  existingParents: ReadonlySet<string> | null = null,
 ): { gone: string[]; next: string[] } {
   const gone: string[] = [];
   const next = new Set(current);
@@ -48,6 +58,8 @@ export function perParentDiff(
     const parent = parentOfKey(key);
     if (parent !== undefined && listedParents.has(parent)) {
       if (!current.has(key)) gone.push(key);
+    } else if (parent !== undefined && existingParents !== null && !existingParents.has(parent)) {
+      gone.push(key);
     } else {
       next.add(key);
     }

@@ -15,6 +15,8 @@ import { buildManifest, type RunManifest, sealRunFiles } from '../../output/mani
 import { storeFor } from '../../output/sinks/store.js';
 import { createOutputWriter, type FileEntry } from '../../output/writer.js';
 import {
+  EXISTENCE_COMPLETE,
+  EXISTING_LINE,
   PARENT_LINE,
   perParentDiff,
   readIds,
@@ -76,7 +78,12 @@ export async function commitRun(input: CommitInput, deps: RunnerDeps): Promise<R
       }
       return files.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     };
-    const finishedAt = formatInstant(deps.clock());
+    // The lake orders a flow's commits by committed_at (views.ts): strictly after the flow's previous commit, even
+    // when the clock stands still or steps back.
+    const previousCommit = Date.parse(stored?.state.lastRun?.committedAt ?? '');
+    const finishedAt = formatInstant(
+      Number.isFinite(previousCommit) ? Math.max(deps.clock(), previousCommit + 1) : deps.clock(),
+    );
     const manifestFor = (object: string, columns: readonly ColumnSpec[], files: FileEntry[]): RunManifest =>
       buildManifest(deps.target, {
         runId: run.runId,
@@ -265,11 +272,15 @@ async function commitSnapshotDiff(
 ): Promise<{ tombstones: Tombstone[]; files: FileEntry[]; idsKey: string; count: number }> {
   const current = new Set<string>();
   const listedParents = new Set<string>();
+  const existingParents = new Set<string>();
+  let existenceComplete = false;
   for (const r of results.filter((x) => x.task.kind === 'records')) {
     const { idsFiles } = await loadTaskFiles(deps.state, run, r.task, r.continuation);
     for (const file of idsFiles) {
       for (const id of await readIds(deps.target, file.key)) {
         if (id.startsWith(PARENT_LINE)) listedParents.add(id.slice(PARENT_LINE.length));
+        else if (id.startsWith(EXISTING_LINE)) existingParents.add(id.slice(EXISTING_LINE.length));
+        else if (id === EXISTENCE_COMPLETE) existenceComplete = true;
         else current.add(id);
       }
     }
@@ -278,7 +289,10 @@ async function commitSnapshotDiff(
   // Incremental relation runs diff per parent (only the parents this run listed: the others were not re-read);
   // full runs diff the whole snapshot, so the pairs of a deleted parent become tombstones too.
   const perParent = run.mode === 'incremental';
-  const diff = perParent ? perParentDiff(previous, current, listedParents) : null;
+  // Parents gone since the last run (a deleted group) were not listed: the existence listing names them.
+  const diff = perParent
+    ? perParentDiff(previous, current, listedParents, existenceComplete ? existingParents : null)
+    : null;
   const tombstones =
     diff === null
       ? snapshotTombstones(run.object, previous, current, run.window.to)

@@ -21,7 +21,14 @@ import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi, OktaClientObserver, OktaRecord } from '../../okta/types.js';
 import { runKeyPrefix } from '../../output/keys.js';
 import { createOutputWriter, type OutputWriter } from '../../output/writer.js';
-import { invocationIdsKey, PARENT_LINE, snapshotDiffApplies, writeIds } from '../deletes/snapshot-diff.js';
+import {
+  EXISTENCE_COMPLETE,
+  EXISTING_LINE,
+  invocationIdsKey,
+  PARENT_LINE,
+  snapshotDiffApplies,
+  writeIds,
+} from '../deletes/snapshot-diff.js';
 import { systemLogDeletes, TOMBSTONE_COLUMNS } from '../deletes/system-log-deletes.js';
 import { emptyRunCounts, mergeWarnings, type RunCounts, type RunWarning, warningOf } from '../events.js';
 import type { RunLogger } from '../observability/logger.js';
@@ -185,6 +192,15 @@ export async function runExtractTask(input: ExtractStepInput, deps: RunnerDeps):
                     ? {
                         onParents: (parentIds: readonly string[]) =>
                           ids.push(...parentIds.map((id) => `${PARENT_LINE}${id}`)),
+                      }
+                    : {}),
+                  // Incremental relation runs also list which parents still exist: a deleted group's pairs go.
+                  ...(ids !== null && run.mode === 'incremental'
+                    ? {
+                        onExistingParents: (parentIds: readonly string[], complete: boolean) => {
+                          ids.push(...parentIds.map((id) => `${EXISTING_LINE}${id}`));
+                          if (complete) ids.push(EXISTENCE_COMPLETE);
+                        },
                       }
                     : {}),
                   onParentGone: ({ object, parent, parentId }) =>

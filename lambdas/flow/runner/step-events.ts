@@ -68,6 +68,7 @@ const oktaContinuationSchema = z.object({
       offset: z.number().int().nonnegative(),
       parentId: z.string().nullable(),
       child: z.string().startsWith('/').nullable(),
+      existence: z.string().startsWith('/').optional(),
     })
     .optional(),
 });

@@ -24,6 +24,7 @@ export const groupMemberDef: ObjectDef = defineObject({
     parentQuery: 'expand=stats',
     parentColumns: ['embedded'],
     parentLimit: 1000,
+    existenceLimit: 10_000,
     childPath: (id) => `/api/v1/groups/${encodeURIComponent(id)}/users`,
     childLimit: 1000,
     parentFields: {

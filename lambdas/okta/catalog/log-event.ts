@@ -4,10 +4,11 @@
  * Only free-form maps (`debugContext.debugData`, `detailEntry`, `transaction.detail`, `changeDetails`) are JSON
  * text: their keys differ per event type, so no struct can hold them.
  *
- * Push-down: Okta's `filter` evaluates `eventType`, `actor.id`, `target.id`, `outcome.result` and `severity` (eq);
+ * Push-down: Okta's `filter` evaluates `eventType`, `actor.id`, `target.id`, `outcome.result` and `severity` (eq;
+ * eventType also `sw` for `starts with` and `co` for `contains`);
  * `published` cannot be filtered on (400 E0000053), so time is only ever bounded by the stream's cursor.
  */
-import { defineObject, field, type PushDownSpec } from './field.js';
+import { defineObject, field, type PushDownSpec, STRING_OPS } from './field.js';
 import type { MemberDef, ObjectDef } from './types.js';
 
 const FILTER_EQ: PushDownSpec = { filter: ['EQUAL_TO', 'IN'] };
@@ -107,7 +108,9 @@ export const logEventDef: ObjectDef = defineObject({
       label: 'Event Type',
       path: 'eventType',
       type: 'String',
-      pushDown: FILTER_EQ,
+      operators: [...STRING_OPS, 'STARTS_WITH'],
+      // Okta's System Log filter takes every SCIM operator: a family of event types (`user.session`) is `sw`.
+      pushDown: { filter: ['EQUAL_TO', 'IN', 'STARTS_WITH', 'CONTAINS'] },
       description: 'e.g. user.session.start, user.authentication.auth_via_mfa, group.user_membership.add.',
     }),
     field({ column: 'version', label: 'Version', path: 'version', type: 'String', description: 'Event version.' }),

@@ -70,7 +70,9 @@ export type FilterOperator =
   | 'LESS_THAN_OR_EQUAL_TO'
   | 'CONTAINS'
   | 'BETWEEN'
-  | 'IN';
+  | 'IN'
+  /** DSL-only like IN (AppFlow has no such operator): a string prefix; LogEvent event_type pushes it down as `sw`. */
+  | 'STARTS_WITH';
 
 /** Which Okta query parameter can express an operator on a field. */
 export type PushDownTarget = 'search' | 'filter';
@@ -172,6 +174,11 @@ export interface ChildrenSource {
   readonly parentColumns?: readonly string[] | undefined;
   /** Parent page size (default: the parent's catalog page size). */
   readonly parentLimit?: number | undefined;
+  /**
+   * Page size of the id-only parent listing that finds deleted parents (`onExistingParents`): the parent endpoint's
+   * maximum (groups: 10,000). Default: `parentLimit`.
+   */
+  readonly existenceLimit?: number | undefined;
   /** The child listing of one parent, e.g. `/api/v1/groups/00g…/users`. */
   childPath(parentId: string): string;
   /** Child page size (`limit`), or null when the child endpoint is not paginated. */

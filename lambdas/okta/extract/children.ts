@@ -114,7 +114,7 @@ export async function* extractChildren(
     slice: null,
     window: request.window ?? null,
     filterHash: hash,
-    next: at.child ?? at.parentPage ?? source.childPath(at.parentId ?? '{id}'),
+    next: at.existence ?? at.child ?? at.parentPage ?? source.childPath(at.parentId ?? '{id}'),
     pages,
     scanned,
     records: emitted,
@@ -136,6 +136,37 @@ export async function* extractChildren(
       await gen.return(undefined);
     }
   };
+
+  // Which parents exist at all (ids only, no window): first, so a resumed scan knows where it stands.
+  const listsExistence =
+    deps.onExistingParents !== undefined &&
+    source.parentList === undefined &&
+    !(source.directParentIds === true && namedParentIds(pFilter) !== null);
+  const existenceFrom: string | null | undefined =
+    resume === null ? (listsExistence ? null : undefined) : listsExistence ? cursor.existence : undefined;
+  if (existenceFrom !== undefined && deps.onExistingParents !== undefined) {
+    const report = deps.onExistingParents;
+    const existenceFilter = parentFilter(source, effectiveFilter(def, request.filter, undefined, undefined));
+    let complete = false;
+    for await (const page of existingParentPages(source, parentDef, existenceFilter, existenceFrom, deps)) {
+      signal?.throwIfAborted();
+      complete = page.next === null;
+      report(
+        page.parents.map((p) => parentIdOf(parentDef, p)),
+        complete,
+      );
+      pages += 1;
+      const start: ChildrenCursor = { parentPage: null, offset: 0, parentId: null, child: null };
+      last = continuationAt(page.next === null ? start : { ...start, existence: page.next });
+      yield {
+        records: [],
+        continuation: last,
+        duplicates: 0,
+        totals: { pages, scanned, records: emitted, duplicates },
+      };
+    }
+    if (!complete) report([], true);
+  }
 
   let firstParentPage = true;
   for await (const parentPage of parentPages(source, parentDef, pFilter, cursor.parentPage, deps)) {
@@ -285,7 +316,7 @@ function checkContinuation(def: ObjectDef, request: ExtractRequest, hash: string
     problems.push('a different window');
   }
   if (c.children === undefined) problems.push('no relation cursor');
-  for (const path of [c.children?.parentPage, c.children?.child]) {
+  for (const path of [c.children?.parentPage, c.children?.child, c.children?.existence]) {
     if (path !== null && path !== undefined && !path.startsWith('/')) problems.push('a page that is not a path');
   }
   if (problems.length > 0) {
@@ -314,20 +345,7 @@ async function* parentPages(
     return;
   }
   let path = from;
-  const resumeFrom: Continuation | null =
-    from === null
-      ? null
-      : {
-          v: 1,
-          object: parentDef.name,
-          slice: null,
-          window: null,
-          filterHash: filterHash(filter),
-          next: from,
-          pages: 0,
-          scanned: 0,
-          records: 0,
-        };
+  const resumeFrom = from === null ? null : parentResume(parentDef, filter, from);
   const pageLimit = source.parentLimit;
   for await (const page of extract(
     parentDef,
@@ -338,6 +356,50 @@ async function* parentPages(
     yield { path, next, parents: page.records };
     path = next;
   }
+}
+
+/**
+ * Every parent that matches the filter, ids only, with the largest page the parent endpoint allows and without the
+ * parent query (`expand=stats` is not needed to know a group exists): one request per `existenceLimit` parents.
+ */
+async function* existingParentPages(
+  source: ChildrenSource,
+  parentDef: ObjectDef,
+  filter: Filter | null,
+  from: string | null,
+  deps: ExtractDeps,
+): AsyncGenerator<ParentPage> {
+  const pageLimit = source.existenceLimit ?? source.parentLimit;
+  let path = from;
+  for await (const page of extract(
+    parentDef,
+    {
+      fields: ['id'],
+      filter,
+      resumeFrom: from === null ? null : parentResume(parentDef, filter, from),
+      ...(pageLimit !== undefined ? { pageLimit } : {}),
+    },
+    { api: deps.api, plan: deps.plan, ...(deps.signal ? { signal: deps.signal } : {}) },
+  )) {
+    const next = page.continuation?.next ?? null;
+    yield { path, next, parents: page.records };
+    path = next;
+  }
+}
+
+/** A continuation that resumes the parent object's own listing at `next`. */
+function parentResume(parentDef: ObjectDef, filter: Filter | null, next: string): Continuation {
+  return {
+    v: 1,
+    object: parentDef.name,
+    slice: null,
+    window: null,
+    filterHash: filterHash(filter),
+    next,
+    pages: 0,
+    scanned: 0,
+    records: 0,
+  };
 }
 
 /** `GET /api/v1/iam/assignees/users`: `{ value: [{ id, orn }], _links: { next: { href } } }`. */

@@ -59,6 +59,11 @@ export interface ChildrenCursor {
   readonly offset: number;
   readonly parentId: string | null;
   readonly child: string | null;
+  /**
+   * Set while the scan lists which parents exist (`deps.onExistingParents`, before the children): the next page of
+   * that id listing. Absent: the listing is finished (or was not asked for) and the children are being read.
+   */
+  readonly existence?: string | undefined;
 }
 
 export interface ExtractRequest {
@@ -91,6 +96,12 @@ export interface ExtractDeps {
   readonly childConcurrency?: number;
   /** Relations: the ids of each page of parents listed (before any is skipped as empty), as it is read. */
   readonly onParents?: (parentIds: readonly string[]) => void;
+  /**
+   * Relations: list every parent that matches the parent filter WITHOUT the window (ids only, the largest page
+   * Okta allows) before reading children, and report each page (`complete` on the last). Incremental GroupMember
+   * uses it to tombstone the pairs of groups deleted since the last run. Ignored when the filter names the parents.
+   */
+  readonly onExistingParents?: (parentIds: readonly string[], complete: boolean) => void;
   /** Relations: a parent that vanished mid-run (404 E0000007 on its child listing); it is skipped. */
   readonly onParentGone?: (info: { object: OktaObjectName; parent: OktaObjectName; parentId: string }) => void;
   /** Anomalies worth a warning that do not fail the scan (the System Log stream reports a missing next link). */

@@ -141,6 +141,14 @@ class Compiler {
           return false;
         };
       }
+      case 'startsWith': {
+        const field = this.field(filter.field);
+        const prefix = filter.value;
+        return (record) => {
+          const v = getValue(record, field);
+          return typeof v === 'string' && v.startsWith(prefix);
+        };
+      }
       case 'between': {
         const field = this.field(filter.field);
         const { low, high } = filter;

@@ -19,6 +19,8 @@ export type Filter =
   | { readonly kind: 'not'; readonly child: Filter }
   | { readonly kind: 'compare'; readonly field: string; readonly op: ComparisonOperator; readonly value: FilterValue }
   | { readonly kind: 'contains'; readonly field: string; readonly value: FilterValue }
+  /** A string that begins with `value` (case-sensitive), e.g. every `user.session.*` event type. */
+  | { readonly kind: 'startsWith'; readonly field: string; readonly value: string }
   /** Inclusive at both ends, deliberately: incremental windows must never lose boundary records. */
   | { readonly kind: 'between'; readonly field: string; readonly low: FilterValue; readonly high: FilterValue }
   | { readonly kind: 'in'; readonly field: string; readonly values: readonly FilterValue[] };

@@ -17,7 +17,8 @@
  *   push, `search=status pr`, because Okta's default list hides DEPROVISIONED users and okta-flow returns every status.
  * - Group: `search` or `filter`, the same way. Device: `search` only. UserType: no parameters (client-side).
  * - LogEvent: `filter` eq on eventType, actor.id, outcome.result, severity, uuid; `contains` on the target.id list as
- *   `target.id eq` (any target). The stream reader adds since/sortOrder (lambdas/okta/extract/log-stream.ts).
+ *   `target.id eq` (any target); `starts with` / `contains` on eventType as `sw` / `co` (Okta's System Log filter
+ *   takes every SCIM operator). The stream reader adds since/sortOrder (lambdas/okta/extract/log-stream.ts).
  * - Application: `filter` takes a single `eq`: the planner pushes one top-level `=` term (a `group_id`/`user_id`
  *   query parameter if present — it has to be pushed — else id, signing key id, name, status); the rest is residual.
  */
@@ -201,6 +202,11 @@ class Translator {
         }
         if (field.type !== 'String') return null;
         return this.leaf(`${this.attr(field)} co ${quoteOktaString(filter.value)}`);
+      }
+      case 'startsWith': {
+        const field = this.field(filter.field);
+        if (field === undefined || field.type !== 'String' || !this.can(field, 'STARTS_WITH')) return null;
+        return filter.value === '' ? null : this.leaf(`${this.attr(field)} sw ${quoteOktaString(filter.value)}`);
       }
       case 'in': {
         const field = this.field(filter.field);

@@ -153,6 +153,14 @@ class Resolver {
           throw this.badValue(field, 'CONTAINS', filter.value);
         return { kind: 'contains', field: field.column, value: this.coerce(field, 'CONTAINS', filter.value) };
       }
+      case 'startsWith': {
+        const field = this.field(filter.field);
+        this.checkOperator(field, 'STARTS_WITH');
+        if (typeof filter.value !== 'string' || filter.value === '') {
+          throw this.badValue(field, 'STARTS_WITH', filter.value, 'STARTS_WITH needs a non-empty string');
+        }
+        return { kind: 'startsWith', field: field.column, value: filter.value };
+      }
       case 'between': {
         const field = this.field(filter.field);
         this.checkOperator(field, 'BETWEEN');

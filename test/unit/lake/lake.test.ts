@@ -140,13 +140,17 @@ describe('view SQL', () => {
     ]);
   });
 
-  it('current: latest by cursor then run id per key, tombstones of that run or later win', () => {
+  it('current: latest by cursor then commit order per key, tombstones committed with that run or later win', () => {
     const current = lakeViews({ def: user, format: 'parquet', records }).at(-1);
-    expect(current?.sql).toContain('PARTITION BY h."id" ORDER BY h."last_updated" DESC NULLS LAST, h."run_id" DESC');
-    expect(current?.sql).toContain('d."id" = v."id" AND d."run_id" >= v."run_id"');
-    // Without the cursor among the columns, the run order alone decides.
+    expect(current?.sql).toContain(
+      'PARTITION BY h."id" ORDER BY h."last_updated" DESC NULLS LAST, h."committed_at" DESC, h."run_id" DESC',
+    );
+    expect(current?.sql).toContain(
+      'd."id" = v."id"\n    AND (d."committed_at" > v."committed_at" OR (d."committed_at" = v."committed_at" AND d."run_id" >= v."run_id"))',
+    );
+    // Without the cursor among the columns, the commit order alone decides.
     const noCursor = lakeViews({ def: user, format: 'parquet', records: records.slice(0, 2) }).at(-1);
-    expect(noCursor?.sql).toContain('ORDER BY h."run_id" DESC)');
+    expect(noCursor?.sql).toContain('ORDER BY h."committed_at" DESC, h."run_id" DESC)');
   });
 
   it('composite keys partition on every key column and match tombstones on the JSON array of the key', () => {
@@ -165,7 +169,9 @@ describe('view SQL', () => {
       format: 'parquet',
       records: [col('group_id', ['groupId'], 'string'), col('user_id', ['userId'], 'string')],
     }).at(-1);
-    expect(current?.sql).toContain('PARTITION BY h."group_id", h."user_id" ORDER BY h."run_id" DESC');
+    expect(current?.sql).toContain(
+      'PARTITION BY h."group_id", h."user_id" ORDER BY h."committed_at" DESC, h."run_id" DESC',
+    );
     expect(current?.sql).toContain(
       `d."id" = '[' || '"' || v."group_id" || '"' || ',' || '"' || v."user_id" || '"' || ']'`,
     );

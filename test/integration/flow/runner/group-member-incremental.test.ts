@@ -2,7 +2,8 @@
  * Incremental GroupMember, as a sequence test: random membership changes (adds, removals, groups emptied) between
  * incremental runs; each run re-reads only the groups whose lastMembershipUpdated moved (requests ∝ changed groups),
  * turns removed pairs into tombstones by the per-group snapshot diff, and after every run the lake's
- * `group_members_current` (incremental runs + tombstones) equals the full membership the sandbox's API lists.
+ * `group_members_current` (incremental runs + tombstones) equals the full membership the sandbox's API lists. A group
+ * deleted between incremental runs is found by the run's id listing of every group and its pairs are tombstoned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryCommand } from '../../../../bin/commands/query.js';
@@ -108,13 +109,42 @@ describe('incremental GroupMember', () => {
       const before = sandbox.stats().requests;
       const run = await runFlow('members-inc', { kind: 'manual' }, h.deps());
       const requests = sandbox.stats().requests - before;
-      // one groups page (filter=lastMembershipUpdated …) + one member page per changed non-empty group + the
-      // run's own bookkeeping reads; never a re-read of the unchanged groups
-      expect(requests, `round ${round}`).toBeLessThanOrEqual(1 + changed.size + 2);
+      // one id page of every group (limit=10000: which still exist) + one groups page (filter=lastMembershipUpdated
+      // …) + one member page per changed non-empty group + the run's own bookkeeping reads; never a re-read of the
+      // unchanged groups
+      expect(requests, `round ${round}`).toBeLessThanOrEqual(2 + changed.size + 2);
       expect(run.completed.counts.deletes, `round ${round}`).toBe(removed.size);
       removedTotal += removed.size;
       expect(await lake(), `round ${round}`).toEqual(await truth());
     }
     expect(removedTotal).toBeGreaterThan(0);
+  });
+
+  it('a group deleted between incremental runs loses its pairs at the next incremental run', async () => {
+    await runFlow('members-inc', { kind: 'manual' }, h.deps());
+    const okta = (await api('/api/v1/groups?limit=200')).filter((g) => g.type === 'OKTA_GROUP');
+    let victim: string | undefined;
+    let members: string[] = [];
+    for (const g of okta) {
+      members = (await api(`/api/v1/groups/${String(g.id)}/users?limit=1000`)).map((u) => String(u.id));
+      if (members.length > 0) {
+        victim = String(g.id);
+        break;
+      }
+    }
+    expect(victim).toBeDefined();
+    const inLake = (await lake()).filter((pair) => pair.startsWith(`${victim}/`));
+    expect(inLake.length).toBe(members.length);
+    sandbox.admin.deleteGroup(victim as string);
+    sandbox.clock.advance(10 * 60_000);
+    const before = sandbox.stats().requests;
+    const run = await runFlow('members-inc', { kind: 'manual' }, h.deps());
+    const requests = sandbox.stats().requests - before;
+    expect(run.completed.counts.deletes).toBe(members.length);
+    // the id page that found the group gone + the (empty) changed-groups page + bookkeeping reads
+    expect(requests).toBeLessThanOrEqual(2 + 2);
+    const now = await lake();
+    expect(now.filter((pair) => pair.startsWith(`${victim}/`))).toEqual([]);
+    expect(now).toEqual(await truth());
   });
 });

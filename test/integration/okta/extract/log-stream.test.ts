@@ -7,6 +7,8 @@ import { getObjectDef } from '../../../../lambdas/okta/catalog/index.js';
 import { KeySet } from '../../../../lambdas/okta/extract/key-set.js';
 import { extractLogStream, type LogStreamPage } from '../../../../lambdas/okta/extract/log-stream.js';
 import { LogStreamStartError } from '../../../../lambdas/okta/extract/log-stream-errors.js';
+import type { Filter } from '../../../../lambdas/okta/query/filter.js';
+import type { OktaRecord } from '../../../../lambdas/okta/types.js';
 import { DEFAULT_EPOCH_MS } from '../../../../sandbox/org/index.js';
 import { type Harness, startHarness } from './harness.js';
 
@@ -29,6 +31,14 @@ async function read(cursor: string | null, since: string, seen = new KeySet()) {
     pages.push(page);
   }
   return pages;
+}
+
+async function readFiltered(since: string, filter: Filter): Promise<OktaRecord[]> {
+  const out: OktaRecord[] = [];
+  for await (const page of extractLogStream(def, { since, now: h.sandbox.clock.now(), filter }, h.deps)) {
+    out.push(...page.records);
+  }
+  return out;
 }
 
 /** Every event the sandbox holds from `since` on, by a bounded (until = now) query. */
@@ -114,6 +124,33 @@ describe('extractLogStream', () => {
     expect(events.length).toBeGreaterThan(0);
     for (const e of events)
       expect(e).toMatchObject({ eventType: 'user.session.start', outcome: { result: 'FAILURE' } });
+  });
+
+  it('pushes a starts-with filter on event_type down as eventType sw; the result equals the residual alone', async () => {
+    const since = new Date(DEFAULT_EPOCH_MS - 20 * DAY).toISOString();
+    const filter = { kind: 'startsWith', field: 'event_type', value: 'user.session' } as const;
+    requests.length = 0;
+    const pushed = (await readFiltered(since, filter)).map((e) => String(e.uuid)).sort();
+    expect(new URL(requests[0] ?? '', 'http://x').searchParams.get('filter')).toBe('eventType sw "user.session"');
+    const expected = (await read(null, since))
+      .flatMap((p) => p.records)
+      .filter((e) => String(e.eventType).startsWith('user.session'))
+      .map((e) => String(e.uuid))
+      .sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(pushed).toEqual(expected);
+    // Fewer events came over the wire than the whole log holds: the prefix ran in Okta.
+    const types = new Set((await read(null, since)).flatMap((p) => p.records).map((e) => String(e.eventType)));
+    expect([...types].some((t) => !t.startsWith('user.session'))).toBe(true);
+  });
+
+  it('pushes a contains filter on event_type down as eventType co', async () => {
+    const since = new Date(DEFAULT_EPOCH_MS - 20 * DAY).toISOString();
+    requests.length = 0;
+    const events = await readFiltered(since, { kind: 'contains', field: 'event_type', value: 'membership' });
+    expect(new URL(requests[0] ?? '', 'http://x').searchParams.get('filter')).toBe('eventType co "membership"');
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(String(e.eventType)).toContain('membership');
   });
 
   it('pushes target.id (contains on the list) down as target.id eq', async () => {

@@ -228,11 +228,13 @@ async function sweepPushableOperators(def: ObjectDef, object: OrgObject): Promis
       const raw: Filter =
         op === 'CONTAINS'
           ? { kind: 'contains', field: field.column, value }
-          : op === 'IN'
-            ? { kind: 'in', field: field.column, values: [value] }
-            : op === 'BETWEEN'
-              ? { kind: 'between', field: field.column, low: value, high: value }
-              : { kind: 'compare', field: field.column, op, value };
+          : op === 'STARTS_WITH'
+            ? { kind: 'startsWith', field: field.column, value: String(value).slice(0, 3) }
+            : op === 'IN'
+              ? { kind: 'in', field: field.column, values: [value] }
+              : op === 'BETWEEN'
+                ? { kind: 'between', field: field.column, low: value, high: value }
+                : { kind: 'compare', field: field.column, op, value };
       const filter = resolveFilter(raw, def, resolveField);
       const plan = planQuery(def, filter);
       try {

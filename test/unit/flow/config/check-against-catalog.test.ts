@@ -27,6 +27,47 @@ describe('catalog rules', () => {
       ],
     ],
     [
+      'starts with: a prefix on a field that offers it (LogEvent event_type), refused elsewhere',
+      {
+        object: 'LogEvent',
+        mode: 'incremental',
+        firstExecutionFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        filters: [
+          { field: 'event_type', op: 'starts with', value: 'user.session' },
+          { field: 'severity', op: 'starts with', value: 'WA' },
+        ],
+      },
+      [
+        'flows[0].filters: Field \'severity\' (LogEvent, String) does not support STARTS_WITH; allowed: EQUAL_TO, NOT_EQUAL_TO, CONTAINS, IN. Example: {"field":"status","op":"=","value":"ACTIVE"}',
+      ],
+    ],
+    [
+      'starts with needs a string prefix',
+      {
+        object: 'LogEvent',
+        mode: 'incremental',
+        firstExecutionFrom: new Date(Date.now() - 86_400_000).toISOString(),
+        filters: { field: 'event_type', op: 'starts with', value: 3 },
+      },
+      [
+        'flows[0].filters.value: "starts with" takes a non-empty string (the prefix), got 3. Example: {"field":"event_type","op":"starts with","value":"user.session"}',
+      ],
+    ],
+    [
+      'a relation without a change marker, incremental: says full + snapshot-diff instead',
+      { object: 'ApplicationUser', mode: 'incremental' },
+      [
+        'flows[0].mode: ApplicationUser has no incremental mode: Okta has no change marker it can filter on for these pairs (only GroupMember has one, the group\'s lastMembershipUpdated). Use "mode": "full" with "deleteDetection": "snapshot-diff": every run reads the complete set (app pages + one request per 500 assigned users of each app (the apps bucket, often 100/min)), removed pairs become tombstones and the application_users_current view is the current state. Example: { "mode": "full", "deleteDetection": "snapshot-diff" }',
+      ],
+    ],
+    [
+      'a relation incremental with snapshot-diff: says mode full, not system-log',
+      { object: 'UserRole', mode: 'incremental', deleteDetection: 'snapshot-diff' },
+      [
+        'flows[0].deleteDetection: "snapshot-diff" needs mode "full" for UserRole: it has no incremental mode, every run is a complete snapshot and removed records become tombstones; set "mode": "full". Example: "full"',
+      ],
+    ],
+    [
       'LogEvent as a full copy, without a start, with delete detection',
       { object: 'LogEvent', mode: 'full', deleteDetection: 'system-log' },
       [

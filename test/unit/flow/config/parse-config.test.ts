@@ -252,7 +252,7 @@ describe('parseConfig', () => {
       'filter operator',
       withFlow({ filters: [{ field: 'status', op: '==', value: 'ACTIVE' }] }),
       [
-        'flows[0].filters[0].op: "==" is not one of "=", "!=", ">", ">=", "<", "<=", "contains", "between", "in" (did you mean "="?). Example: "="',
+        'flows[0].filters[0].op: "==" is not one of "=", "!=", ">", ">=", "<", "<=", "contains", "starts with", "between", "in" (did you mean "="?). Example: "="',
       ],
     ],
     [

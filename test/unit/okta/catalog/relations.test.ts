@@ -100,4 +100,13 @@ describe('per-parent snapshot diff', () => {
     expect(gone).toEqual([k('g1', 'u1'), k('g3', 'u9')]);
     expect(next).toEqual([k('g1', 'u2'), k('g1', 'u3'), k('g2', 'u1')].sort());
   });
+
+  it('with the existing parents known, also tombstones the pairs of parents that vanished', () => {
+    const previous = [k('g1', 'u1'), k('g2', 'u1'), k('g2', 'u2'), k('g3', 'u9')];
+    const current = new Set([k('g1', 'u1')]);
+    // g1 re-read, g2 deleted (not listed, not existing), g3 unchanged (exists, not listed)
+    const { gone, next } = perParentDiff(previous, current, new Set(['g1']), new Set(['g1', 'g3']));
+    expect(gone).toEqual([k('g2', 'u1'), k('g2', 'u2')]);
+    expect(next).toEqual([k('g1', 'u1'), k('g3', 'u9')].sort());
+  });
 });
