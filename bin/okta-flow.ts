@@ -18,6 +18,7 @@ import { describeCommand } from './commands/describe.js';
 import { FileSecretStore } from './commands/file-secret-store.js';
 import { initCommand } from './commands/init.js';
 import { invokeFlow } from './commands/invoke.js';
+import { describeApplyResult, invokeApplyPlan } from './commands/invoke-apply.js';
 import { addOktaSourceOptions, connectTarget, type OktaSourceFlags } from './commands/okta-source.js';
 import { queryCommand } from './commands/query.js';
 import { DEFAULT_OUT, resolveConfig, runCommand } from './commands/run.js';
@@ -171,6 +172,7 @@ addOktaSourceOptions(
   .option('--max-actions <n>', 'refuse plans with more rows than this', wholeNumber, 100)
   .addOption(new Option('--on-error <mode>', 'after a failed action').choices(['stop', 'continue']).default('stop'))
   .option('--json', 'print the resolution (and execution) as JSON')
+  .option('--event-bus <name>', 'also publish one Apply Action event per action on this EventBridge bus ("default")')
   .addHelpText('after', `\nActions (columns, Okta call):\n${actionsHelp()}`)
   .action(
     async (
@@ -183,6 +185,7 @@ addOktaSourceOptions(
         maxActions: number;
         onError: 'stop' | 'continue';
         json?: boolean;
+        eventBus?: string;
       },
     ) => {
       await applyCommand({ plan, ...opts });
@@ -332,6 +335,33 @@ program
       if (result.status !== 'SUCCEEDED') process.exitCode = 1;
     },
   );
+
+program
+  .command('invoke-apply')
+  .description(
+    'start the deployed ApplyPlan state machine on a plan in S3 and follow it to the end (dry run unless --execute)',
+  )
+  .argument('<plan>', 's3://<output bucket>/<prefix>/…/plan.jsonl (or .csv), under the output prefix')
+  .option('--execute', 'apply the rows that will change (without it the execution is a dry run)')
+  .option('--config <file>', 'config file (for the stack name)', DEFAULT_CONFIG_FILE)
+  .option(
+    '--state-machine-arn <arn>',
+    'the ApplyPlan state machine (default: OKTA_FLOW_APPLY_STATE_MACHINE_ARN, or found by stack name)',
+  )
+  .action(async (plan: string, opts: { execute?: boolean; config: string; stateMachineArn?: string }) => {
+    const arn = opts.stateMachineArn ?? process.env.OKTA_FLOW_APPLY_STATE_MACHINE_ARN;
+    const stackName = arn ? 'OktaFlow' : resolveConfig(opts.config, false).config.stack.name;
+    const result = await invokeApplyPlan({
+      sfn: new SFNClient({}),
+      plan,
+      execute: opts.execute === true,
+      stateMachineArn: arn,
+      stackName,
+      onStatus: (status, executionArn) => process.stderr.write(`${status}  ${executionArn}\n`),
+    });
+    for (const line of describeApplyResult(result, opts.execute === true)) say(line);
+    if (result.status !== 'SUCCEEDED') process.exitCode = 1;
+  });
 
 program
   .command('sandbox')

@@ -7,6 +7,8 @@
  *   the data key through Secrets Manager only. AppFlow names a custom connector's connection secret
  *   `appflow!<account>-<connectorLabel>-<profileName>-<random>`; the AppFlow Custom Connector SDK's deployment guide
  *   grants exactly `secret:appflow!<account>-<connectorLabel>-*`, which is what the function gets.
+ * - WriteData stores its resolution and audit under <prefix>/apply/ (s3:PutObject there only, kms:GenerateDataKey
+ *   via S3 only): the same layout and SSE-KMS as `okta-flow apply` and ApplyPlan.
  * - A connection whose token would come from a secret this same stack creates (empty at deploy time) is refused at
  *   synth (AppFlowConfigError): CloudFormation could not resolve its token.
  * - `appflow.connection`: an AWS::AppFlow::ConnectorProfile (API key auth; the token comes from a secret through a
@@ -17,6 +19,7 @@
  */
 import { Annotations, Duration, SecretValue, Stack } from 'aws-cdk-lib';
 import * as appflow from 'aws-cdk-lib/aws-appflow';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -64,11 +67,44 @@ export class AppFlowConnector extends Construct {
       // AppFlow waits at most 30 s per request; the handler answers within its own budget below that.
       timeout: Duration.seconds(30),
       memorySize: 1024,
-      // Custom (non-Okta-suffix) domains a connection's oktaDomain may name, as in okta.customDomains.
-      ...(props.config.okta.customDomains === undefined
-        ? {}
-        : { environment: { OKTA_CUSTOM_DOMAINS: props.config.okta.customDomains.join(',') } }),
+      environment: {
+        // Custom (non-Okta-suffix) domains a connection's oktaDomain may name, as in okta.customDomains.
+        ...(props.config.okta.customDomains === undefined
+          ? {}
+          : { OKTA_CUSTOM_DOMAINS: props.config.okta.customDomains.join(',') }),
+        // WriteData's resolution and audit: <prefix>/apply/<plan hash>/<run id>/, SSE-KMS with the data key.
+        OUTPUT_BUCKET: props.bucket.bucketName,
+        OUTPUT_PREFIX: props.config.output.prefix,
+        KMS_KEY_ARN: props.key.keyArn,
+        // One Apply Action event per WriteData outcome, as from ApplyPlan.
+        EVENT_BUS_NAME: 'default',
+      },
     });
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ApplyEvents',
+        actions: ['events:PutEvents'],
+        resources: [events.EventBus.fromEventBusName(this, 'Bus', 'default').eventBusArn],
+      }),
+    );
+    // WriteData audit: new objects only (unique run ids), so no read, list or delete.
+    const auditObjects = props.bucket.arnForObjects(`${props.config.output.prefix}/apply/*`);
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'WriteDataAudit', actions: ['s3:PutObject'], resources: [auditObjects] }),
+    );
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteDataAuditKey',
+        actions: ['kms:GenerateDataKey'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    acknowledgeWildcardResource(
+      this.function.role ?? this.function,
+      auditObjects,
+      'WriteData audits are keyed <prefix>/apply/<plan hash>/<run id>/, unknown until a batch arrives.',
+    );
     // AppFlow stores each connection's credentials in a secret it names appflow!<account>-<label>-<profile>…
     this.function.addToRolePolicy(
       new iam.PolicyStatement({

@@ -167,7 +167,12 @@ export class ApplyPlanStateMachine extends Construct {
     const execute = invoke(
       'Execute',
       this.execute,
-      sfn.TaskInput.fromObject({ plan: sfn.JsonPath.stringAt('$.plan'), runId: sfn.JsonPath.stringAt('$.runId') }),
+      sfn.TaskInput.fromObject({
+        plan: sfn.JsonPath.stringAt('$.plan'),
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        // Passed through to the output: the resolution that was shown, beside the one ExecutePlan ran.
+        shownResolution: sfn.JsonPath.stringAt('$.resolution'),
+      }),
     );
     const dryRun = new sfn.Succeed(this, 'DryRunOnly', { comment: 'execute was not true, or nothing will change' });
     const done = new sfn.Succeed(this, 'Executed');

@@ -3,7 +3,9 @@
  *
  * Alarms: a run failed (RunFlow ExecutionsFailed, plus timed-out and aborted runs), the schedules' dead-letter queue
  * is not empty, sustained Okta 429s per flow (custom metric OktaFlow/RateLimited429, dimensions service + flow, as
- * Powertools emits them), and a run that took longer than expected (RunFlow ExecutionTime).
+ * Powertools emits them), and a run that took longer than expected (RunFlow ExecutionTime). With the ApplyPlan state
+ * machine (okta.writeCredentialsSecret), an ApplyPlan execution that failed, timed out or was aborted: a rejected
+ * plan, an action that did not succeed, or an interrupted execution — the audit says what was done.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -26,6 +28,8 @@ export const SUSTAINED_429_THRESHOLD = 10;
 export interface MonitoringProps {
   readonly config: Config;
   readonly stateMachine: sfn.StateMachine;
+  /** `<stack>-ApplyPlan`, when the stack has one. */
+  readonly applyPlan?: sfn.StateMachine | undefined;
   readonly deadLetterQueue: sqs.IQueue;
   readonly key: kms.IKey;
 }
@@ -84,6 +88,32 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+    const applyPlan = props.applyPlan;
+    if (applyPlan !== undefined) {
+      alarm(
+        'ApplyPlanFailed',
+        new cloudwatch.Alarm(this, 'ApplyPlanFailed', {
+          alarmDescription:
+            'An okta-flow ApplyPlan execution failed, timed out or was aborted (a rejected plan, an action that did ' +
+            'not succeed, or an interrupted execution). Open the ApplyPlan execution in Step Functions for the error; ' +
+            'the audit under <prefix>/apply/<plan hash>/<execution name>/ says what was done.',
+          metric: new cloudwatch.MathExpression({
+            label: 'ApplyPlan executions failed, timed out or aborted',
+            expression: 'failed + timedOut + aborted',
+            usingMetrics: {
+              failed: applyPlan.metricFailed({ statistic: 'Sum' }),
+              timedOut: applyPlan.metricTimedOut({ statistic: 'Sum' }),
+              aborted: applyPlan.metricAborted({ statistic: 'Sum' }),
+            },
+            period: Duration.minutes(5),
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
     alarm(
       'DeadLetters',
       new cloudwatch.Alarm(this, 'ScheduleDeadLetters', {
@@ -156,6 +186,19 @@ export class Monitoring extends Construct {
         width: 8,
       }),
       new cloudwatch.GraphWidget({ title: 'Okta 429s per flow', left: perFlow('RateLimited429', 'Sum'), width: 8 }),
+      ...(applyPlan === undefined
+        ? []
+        : [
+            new cloudwatch.GraphWidget({
+              title: 'ApplyPlan executions',
+              left: [
+                applyPlan.metricStarted({ statistic: 'Sum', label: 'started' }),
+                applyPlan.metricSucceeded({ statistic: 'Sum', label: 'succeeded' }),
+                applyPlan.metricFailed({ statistic: 'Sum', label: 'failed' }),
+              ],
+              width: 24,
+            }),
+          ]),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
     );
   }

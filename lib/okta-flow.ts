@@ -164,6 +164,7 @@ export class OktaFlow extends Construct {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       stateMachine: this.runFlow.stateMachine,
+      applyPlan: this.applyPlan?.stateMachine,
       deadLetterQueue: this.schedules.deadLetterQueue,
       key: this.keys.opsKey,
     });

@@ -3,14 +3,21 @@
  * would do (will change before → after, already so, invalid); with --execute, resolves again and runs only the
  * will-change rows, auditing each (see lambdas/write/). Writes use the write credential (okta.writeCredentialsSecret
  * or --secret-file), never the read flows' secret.
+ *
+ * The audit is persisted like ApplyPlan's: resolution.json and audit.jsonl under `<out>/[<prefix>/]apply/<plan
+ * hash>/<run id>/` (a folder, or S3 with SSE-KMS), every record stored before the next Okta call. The Apply Action
+ * events go to EventBridge with --event-bus <name|default> (as ApplyPlan's do); without it they are not sent
+ * anywhere — the audit file holds the same records.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from '../../lambdas/flow/config/schema.js';
 import { createOktaClient } from '../../lambdas/okta/client.js';
 import { storeFor } from '../../lambdas/output/sinks/store.js';
 import { ACTIONS, type ActionName } from '../../lambdas/write/actions.js';
-import { MemoryApplyEvents } from '../../lambdas/write/apply-events.js';
+import { type ApplyEventSink, EventBridgeApplyEvents, MemoryApplyEvents } from '../../lambdas/write/apply-events.js';
 import { type ApplyPlanResult, applyPlan, DEFAULT_MAX_ACTIONS, loadPlan } from '../../lambdas/write/apply-plan.js';
 import { PlanInvalidError } from '../../lambdas/write/errors.js';
 import type { OnError } from '../../lambdas/write/execute-plan.js';
@@ -32,6 +39,11 @@ export interface ApplyCommandOptions extends OktaSourceFlags {
   readonly maxActions?: number | undefined;
   readonly onError?: OnError | undefined;
   readonly json?: boolean | undefined;
+  /** Publish one Apply Action event per outcome on this EventBridge bus (`default` for the account's default). */
+  readonly eventBus?: string | undefined;
+  /** Tests: the AWS clients (default: the SDK's, from the environment). */
+  readonly s3Client?: S3Client;
+  readonly eventBridge?: EventBridgeClient;
   readonly print?: (line: string) => void;
   /** Tests and the demo: a sandbox already running in this process. */
   readonly sandboxInstance?: Sandbox | undefined;
@@ -117,7 +129,15 @@ export async function applyCommand(options: ApplyCommandOptions): Promise<ApplyP
     options.out ?? DEFAULT_OUT,
     options.kmsKey ?? process.env.OKTA_FLOW_KMS_KEY,
     config?.output.prefix,
+    options.s3Client,
   );
+  const events: ApplyEventSink =
+    options.eventBus === undefined
+      ? new MemoryApplyEvents()
+      : new EventBridgeApplyEvents(
+          options.eventBridge ?? new EventBridgeClient({}),
+          options.eventBus === 'default' ? undefined : options.eventBus,
+        );
   const source = await resolveOktaSource(options, {
     command: 'apply',
     config: writeConfig(config),
@@ -145,7 +165,7 @@ export async function applyCommand(options: ApplyCommandOptions): Promise<ApplyP
         store: storeFor(out.target),
         prefix: out.prefix,
         locate: out.locate,
-        events: new MemoryApplyEvents(),
+        events,
         runId: runIdNow(),
         maxActions,
         now: source.clock,

@@ -1,7 +1,8 @@
 /**
  * `okta-flow invoke <flow>`: starts the deployed RunFlow state machine with a console-style input and follows the
  * execution to its end. The state machine ARN comes from --state-machine-arn, OKTA_FLOW_STATE_MACHINE_ARN, or the
- * account's state machines named `<stack>-RunFlow…` (the stack name from the config).
+ * account's state machines named `<stack>-RunFlow…` (the stack name from the config). `okta-flow invoke-apply`
+ * (invoke-apply.ts) starts `<stack>-ApplyPlan` through the same lookup and polling.
  */
 import {
   DescribeExecutionCommand,
@@ -34,13 +35,21 @@ export interface InvokeResult {
   readonly cause?: string | undefined;
 }
 
-export async function findStateMachine(sfn: SFNClient, stackName: string): Promise<string> {
+/** The stack's state machines `okta-flow` starts: `<stack>-RunFlow` (runs) and `<stack>-ApplyPlan` (write plans). */
+export type DeployedMachine = 'RunFlow' | 'ApplyPlan';
+
+export async function findStateMachine(
+  sfn: SFNClient,
+  stackName: string,
+  machine: DeployedMachine = 'RunFlow',
+): Promise<string> {
+  const wanted = `${stackName}-${machine}`;
   const candidates: { name: string; arn: string }[] = [];
   let nextToken: string | undefined;
   do {
     const page = await sfn.send(new ListStateMachinesCommand({ ...(nextToken ? { nextToken } : {}) }));
     for (const sm of page.stateMachines ?? []) {
-      if (sm.name && sm.stateMachineArn && sm.name.startsWith(`${stackName}-RunFlow`)) {
+      if (sm.name && sm.stateMachineArn && sm.name.startsWith(wanted)) {
         candidates.push({ name: sm.name, arn: sm.stateMachineArn });
       }
     }
@@ -48,25 +57,35 @@ export async function findStateMachine(sfn: SFNClient, stackName: string): Promi
   } while (nextToken);
   const [only, ...more] = candidates;
   if (only === undefined) {
+    const hint = machine === 'ApplyPlan' ? ' (the stack has one only with okta.writeCredentialsSecret configured)' : '';
     throw new InvokeError(
-      `No state machine named ${stackName}-RunFlow… in this account and region: deploy the stack (cdk deploy), ` +
+      `No state machine named ${wanted}… in this account and region${hint}: deploy the stack (cdk deploy), ` +
         'check AWS_REGION / AWS_PROFILE, or pass --state-machine-arn.',
     );
   }
   if (more.length > 0) {
     throw new InvokeError(
-      `Several state machines match ${stackName}-RunFlow… (${candidates.map((c) => c.name).join(', ')}): pass --state-machine-arn.`,
+      `Several state machines match ${wanted}… (${candidates.map((c) => c.name).join(', ')}): pass --state-machine-arn.`,
     );
   }
   return only.arn;
 }
 
-export async function invokeFlow(options: InvokeOptions): Promise<InvokeResult> {
+export interface FollowOptions {
+  readonly sfn: SFNClient;
+  readonly stateMachineArn: string;
+  readonly input: unknown;
+  readonly pollMs?: number | undefined;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  readonly onStatus?: ((status: ExecutionStatus | string, executionArn: string) => void) | undefined;
+}
+
+/** Starts an execution and polls it to its end. */
+export async function startAndFollow(options: FollowOptions): Promise<InvokeResult> {
   const { sfn } = options;
-  const arn = options.stateMachineArn ?? (await findStateMachine(sfn, options.stackName));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: arn, input: JSON.stringify({ trigger: 'manual', ...options.input }) }),
+    new StartExecutionCommand({ stateMachineArn: options.stateMachineArn, input: JSON.stringify(options.input) }),
   );
   const executionArn = started.executionArn;
   if (!executionArn) throw new InvokeError('Step Functions returned no execution ARN');
@@ -87,4 +106,16 @@ export async function invokeFlow(options: InvokeOptions): Promise<InvokeResult> 
     }
     await sleep(options.pollMs ?? 2000);
   }
+}
+
+export async function invokeFlow(options: InvokeOptions): Promise<InvokeResult> {
+  const arn = options.stateMachineArn ?? (await findStateMachine(options.sfn, options.stackName));
+  return startAndFollow({
+    sfn: options.sfn,
+    stateMachineArn: arn,
+    input: { trigger: 'manual', ...options.input },
+    pollMs: options.pollMs,
+    sleep: options.sleep,
+    onStatus: options.onStatus,
+  });
 }

@@ -52,7 +52,13 @@ export class OutOptionError extends Error {
  * `--out dir` or `--out s3://bucket/prefix` (SSE-KMS key from --kms-key or OKTA_FLOW_KMS_KEY). In a folder, data
  * goes under `<dir>/<configPrefix>/` and state under `<dir>/<configPrefix>/_state/`, the layout of the bucket.
  */
-export function parseOut(out: string, kmsKeyId: string | undefined, configPrefix = ''): ParsedOut {
+export function parseOut(
+  out: string,
+  kmsKeyId: string | undefined,
+  configPrefix = '',
+  /** Tests: the S3 client for an s3:// output (default: the SDK's, from the environment). */
+  s3Client?: S3Client,
+): ParsedOut {
   if (out.startsWith('s3://')) {
     const rest = out.slice('s3://'.length);
     const [bucket, ...parts] = rest.split('/');
@@ -63,7 +69,7 @@ export function parseOut(out: string, kmsKeyId: string | undefined, configPrefix
       );
     }
     const prefix = parts.filter((p) => p !== '').join('/');
-    const client = new S3Client({});
+    const client = s3Client ?? new S3Client({});
     return {
       target: { kind: 's3', client, bucket, sseKms: { kmsKeyId } },
       state: new S3StateStore({ client, bucket, prefix, kmsKeyId }),

@@ -209,6 +209,8 @@ async function dispatch(
           session.client,
           deps.logger,
           deps.now,
+          deps.writeAudit,
+          deps.writeEvents,
         ),
       );
     }

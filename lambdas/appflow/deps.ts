@@ -6,6 +6,8 @@
 
 import type { ObjectDef } from '../okta/catalog/types.js';
 import type { OktaClientOptions } from '../okta/client.js';
+import type { ObjectStore } from '../output/sinks/types.js';
+import type { ApplyEventSink } from '../write/apply-events.js';
 import type { SecretCache } from './secrets.js';
 
 /** Structured logger (Powertools in Lambda, in-memory in tests). Never pass it a secret. */
@@ -65,6 +67,17 @@ export function ttlDefinitionCache(now: () => number = Date.now, ttlMs = 10 * 60
   };
 }
 
+/**
+ * Where WriteData stores its resolution and audit: the output bucket (SSE-KMS like the data), under
+ * `<prefix>/apply/<plan hash>/<run id>/`, the layout `okta-flow apply` and ApplyPlan use.
+ */
+export interface WriteAuditTarget {
+  readonly store: ObjectStore;
+  readonly prefix: string;
+  /** A key → a location people can open (s3://bucket/key). */
+  readonly locate: (key: string) => string;
+}
+
 export interface ConnectorDeps {
   readonly secrets: SecretCache;
   /** Options for every Okta client (fetch, loopback for the sandbox, custom domains, retry limits). */
@@ -73,4 +86,8 @@ export interface ConnectorDeps {
   readonly now: () => number;
   readonly logger: ConnectorLogger;
   readonly limits: ConnectorLimits;
+  /** WriteData's audit in the bucket (the Lambda sets it from OUTPUT_BUCKET/OUTPUT_PREFIX/KMS_KEY_ARN). */
+  readonly writeAudit?: WriteAuditTarget | undefined;
+  /** WriteData's Apply Action events, one per outcome (the Lambda: EventBridge, EVENT_BUS_NAME). */
+  readonly writeEvents?: ApplyEventSink | undefined;
 }

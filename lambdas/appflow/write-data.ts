@@ -10,17 +10,21 @@
  * | GroupMember | DELETE    | group_id, user_id           | remove-user-from-group (DELETE …)                       |
  *
  * A record that is already so succeeds without a call. With allOrNone, any invalid record fails them all and nothing
- * is written. The audit records go to the connector's log (no secrets: plans cannot carry credentials).
+ * is written. Each batch is audited like `okta-flow apply`: its resolution (`resolution.json`) and its intent and
+ * outcome records (`audit.jsonl`) go to the output bucket under `<prefix>/apply/<plan hash>/<run id>/` (SSE-KMS
+ * like the data; each record is stored before the next call), and to the connector's log; one Apply Action event per
+ * outcome goes to EventBridge as from ApplyPlan. No secrets: plans cannot
+ * carry credentials.
  */
+import { randomBytes } from 'node:crypto';
 
-import { MemoryApplyEvents } from '../write/apply-events.js';
-import type { AuditLog, AuditRecord } from '../write/audit.js';
+import { type ApplyEventSink, MemoryApplyEvents } from '../write/apply-events.js';
+import { type AuditLog, type AuditRecord, applyKeys, StoreAuditLog } from '../write/audit.js';
 import { executeResolution } from '../write/execute-plan.js';
 import type { OktaWriteApi } from '../write/okta-write-api.js';
-import { planHash } from '../write/plan-hash.js';
 import { type PlanRow, validateRow } from '../write/plan-row.js';
 import { resolvePlan } from '../write/resolve-plan.js';
-import type { ConnectorLogger } from './deps.js';
+import type { ConnectorLogger, WriteAuditTarget } from './deps.js';
 import { InvalidRequestError } from './errors.js';
 
 export const WRITABLE_ENTITIES = {
@@ -68,16 +72,23 @@ function safeJson(text: string): unknown {
   }
 }
 
-class LogAuditLog implements AuditLog {
-  readonly location = 'the connector log';
+class WriteDataAuditLog implements AuditLog {
+  readonly location: string;
   /** Created objects' ids by row (create-user answers with the new user). */
   readonly created = new Map<number, string>();
-  constructor(private readonly logger: ConnectorLogger) {}
+  constructor(
+    private readonly logger: ConnectorLogger,
+    private readonly stored: StoreAuditLog | undefined,
+  ) {
+    this.location = stored?.location ?? 'the connector log';
+  }
   async append(record: AuditRecord): Promise<void> {
     if (record.phase === 'outcome' && record.action === 'create-user' && record.target.user?.id) {
       this.created.set(record.row, record.target.user.id);
     }
-    this.logger.info('okta-flow write audit', { audit: record });
+    // The bucket first: a record that cannot be stored stops the batch before its Okta call.
+    await this.stored?.append(record);
+    this.logger.info('okta-flow write audit', { audit: record, location: this.location });
   }
 }
 
@@ -86,6 +97,8 @@ export async function writeData(
   api: OktaWriteApi,
   logger: ConnectorLogger,
   now: () => number,
+  auditTarget?: WriteAuditTarget,
+  events: ApplyEventSink = new MemoryApplyEvents(),
 ): Promise<{ writeRecordResults: WriteRecordResult[] }> {
   const operations: readonly string[] | undefined = (WRITABLE_ENTITIES as Record<string, readonly string[]>)[
     req.entityIdentifier
@@ -115,8 +128,31 @@ export async function writeData(
   for (const r of resolution.rows) {
     if (r.outcome === 'invalid') problems.set(r.row - 1, `${r.field}: ${r.reason}`);
   }
+  const rejected = req.allOrNone && problems.size > 0;
+  const stamp = new Date(now())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  // Unique per batch (AppFlow sends many at once): the resolution and audit are new objects, never overwrites.
+  const runId = `appflow-${stamp}-${randomBytes(4).toString('hex')}`;
+  let stored: StoreAuditLog | undefined;
+  if (auditTarget !== undefined) {
+    // Stored for rejected batches too, as `okta-flow apply` stores the resolution of a rejected plan.
+    const keys = applyKeys(auditTarget.prefix, resolution.planHash, runId);
+    const body = {
+      ...resolution,
+      runId,
+      execute: !rejected,
+      source: 'appflow',
+      entity: req.entityIdentifier,
+      operation: req.operation,
+      ...(rejected ? { rejected: true } : {}),
+    };
+    await auditTarget.store.putObject(keys.resolution, `${JSON.stringify(body, null, 2)}\n`, 'application/json');
+    stored = new StoreAuditLog(auditTarget.store, keys.audit, auditTarget.locate(keys.audit));
+  }
   const results: WriteRecordResult[] = req.records.map(() => ({ isSuccess: true, recordId: null, errorMessage: null }));
-  if (req.allOrNone && problems.size > 0) {
+  if (rejected) {
     return {
       writeRecordResults: results.map((_, i) => ({
         isSuccess: false,
@@ -125,11 +161,10 @@ export async function writeData(
       })),
     };
   }
-  const runId = `appflow-${planHash(rows).slice(0, 12)}-${now()}`;
-  const audit = new LogAuditLog(logger);
+  const audit = new WriteDataAuditLog(logger, stored);
   const execution = await executeResolution(
     { ...resolution, rows: resolution.rows.filter((r) => r.outcome !== 'invalid') },
-    { api, audit, events: new MemoryApplyEvents(), runId, onError: 'continue', now },
+    { api, audit, events, runId, onError: 'continue', now },
   );
   const byRow = new Map(execution.results.map((r) => [r.row, r]));
   return {

@@ -17,6 +17,7 @@ import type { CredentialProvider } from '../okta/auth/types.js';
 import { createOktaClient } from '../okta/client.js';
 import { createS3Store } from '../output/sinks/s3-store.js';
 import type { ObjectStore } from '../output/sinks/types.js';
+import { applyEventSchema } from './apply-event.js';
 import { EventBridgeApplyEvents } from './apply-events.js';
 import { type ApplyPlanResult, applyPlan } from './apply-plan.js';
 import type { OktaWriteApi } from './okta-write-api.js';
@@ -32,13 +33,7 @@ const envSchema = z.object({
   EVENT_BUS_NAME: z.string().optional(),
 });
 
-export const applyEventSchema = z.strictObject({
-  plan: z.string().regex(/^s3:\/\/[^/]+\/.+/, 'must be s3://<bucket>/<key> of a .jsonl or .csv plan'),
-  execute: z.boolean().default(false),
-  /** Set by the state machine from the execution name, so the audit names the execution. */
-  runId: z.string().min(1).max(128).optional(),
-});
-export type ApplyEvent = z.infer<typeof applyEventSchema>;
+export { type ApplyEvent, applyEventSchema } from './apply-event.js';
 
 export class ApplyEventError extends Error {
   override readonly name = 'ApplyEventError';

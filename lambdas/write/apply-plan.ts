@@ -5,7 +5,7 @@
  */
 import type { ObjectStore } from '../output/sinks/types.js';
 import type { ApplyEventSink } from './apply-events.js';
-import { appliedRows, applyKeys, StoreAuditLog } from './audit.js';
+import { appliedRows, applyKeys, putNew, StoreAuditLog } from './audit.js';
 import { PlanInvalidError, PlanRefusedError } from './errors.js';
 import { type ExecutionResult, executeResolution, type OnError } from './execute-plan.js';
 import type { OktaWriteApi } from './okta-write-api.js';
@@ -65,12 +65,15 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanRes
   });
   const keys = applyKeys(options.prefix, hash, options.runId);
   const locate = options.locate ?? ((k: string) => k);
-  await options.store.putObject(
+  // Never over an earlier resolution of the run (ApplyPlan's ResolvePlan, then ExecutePlan, share a run id):
+  // the audit trail keeps what was shown and what was executed.
+  const resolutionKey = await putNew(
+    options.store,
     keys.resolution,
     `${JSON.stringify({ ...resolution, runId: options.runId, execute: options.execute }, null, 2)}\n`,
     'application/json',
   );
-  const resolutionLocation = locate(keys.resolution);
+  const resolutionLocation = locate(resolutionKey);
   const invalid = resolution.rows.filter((r) => r.outcome === 'invalid');
   if (invalid.length > 0) {
     throw new PlanInvalidError(
@@ -80,7 +83,7 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyPlanRes
     );
   }
   if (!options.execute) return { resolution, executed: false, resolutionLocation };
-  const audit = new StoreAuditLog(options.store, keys.audit, locate(keys.audit));
+  const audit = await StoreAuditLog.resume(options.store, keys.audit, locate(keys.audit));
   const execution = await executeResolution(resolution, {
     api: options.api,
     audit,

@@ -7,6 +7,10 @@
  * the whole file is written again (an atomic rename or PUT), so a reader never sees half a record and the file is
  * complete up to the last record even when the process is killed. Plans are capped by --max-actions (default 100),
  * which keeps the rewrite small.
+ *
+ * Nothing of the audit trail is ever overwritten: an audit log opened on a key that already holds records (a Lambda
+ * retried after it started, the same run id executed twice) continues after them, and each resolution of a run is
+ * stored under a name of its own (`resolution.json`, then `resolution.2.json`, …: what was shown, then what ran).
  */
 import type { ObjectStore } from '../output/sinks/types.js';
 import type { ActionName } from './actions.js';
@@ -41,18 +45,49 @@ export function applyPlanPrefix(prefix: string | undefined, planHash: string): s
   return `${p ? `${p}/` : ''}apply/${planHash}/`;
 }
 
+/**
+ * Stores `body` at `key`, or — when an object is there already — at the first free `<name>.<n><ext>` beside it, and
+ * returns the key used: a record already in the audit trail is never replaced.
+ */
+export async function putNew(store: ObjectStore, key: string, body: string, contentType: string): Promise<string> {
+  const dot = key.lastIndexOf('.');
+  const [stem, ext] = dot > key.lastIndexOf('/') ? [key.slice(0, dot), key.slice(dot)] : [key, ''];
+  const taken = new Set(await store.listKeys(stem));
+  let chosen = key;
+  for (let n = 2; taken.has(chosen); n++) chosen = `${stem}.${n}${ext}`;
+  await store.putObject(chosen, body, contentType);
+  return chosen;
+}
+
 export interface AuditLog {
   append(record: AuditRecord): Promise<void>;
   readonly location: string;
 }
 
 export class StoreAuditLog implements AuditLog {
-  readonly #lines: string[] = [];
+  readonly #lines: string[];
+  /** A new audit at `key` (its creator knows the key is unused); see `resume` for one that may exist. */
   constructor(
     private readonly store: ObjectStore,
     private readonly key: string,
     readonly location: string,
-  ) {}
+    existing: readonly string[] = [],
+  ) {
+    this.#lines = [...existing];
+  }
+
+  /** The audit at `key`, continuing after the records it already holds (none when it does not exist). */
+  static async resume(store: ObjectStore, key: string, location: string): Promise<StoreAuditLog> {
+    const bytes = await store.getObject(key);
+    const existing =
+      bytes === null
+        ? []
+        : new TextDecoder()
+            .decode(bytes)
+            .split('\n')
+            .filter((l) => l.trim() !== '');
+    return new StoreAuditLog(store, key, location, existing);
+  }
 
   async append(record: AuditRecord): Promise<void> {
     this.#lines.push(JSON.stringify(record));

@@ -237,7 +237,17 @@ describe('the installed okta-flow CLI', () => {
   it('--help lists the commands, init among them', async () => {
     const help = await sh(cli, ['--help'], app);
     expect(help.code, help.stderr).toBe(0);
-    for (const command of ['init', 'validate', 'describe', 'run', 'query', 'invoke', 'sandbox']) {
+    for (const command of [
+      'init',
+      'validate',
+      'describe',
+      'run',
+      'query',
+      'apply',
+      'invoke',
+      'invoke-apply',
+      'sandbox',
+    ]) {
       expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
     }
   });

@@ -74,6 +74,31 @@ describe('ApplyPlan state machine', () => {
     expect(env.EVENT_BUS_NAME).toBe('default');
   });
 
+  it('an ApplyPlan execution that failed, timed out or was aborted alarms to the topic; RunFlow’s alarms stay', () => {
+    const { json, stack } = synthesize(withWriteSecret());
+    const apply = stack.oktaFlow.applyPlan;
+    if (!apply) throw new Error('no ApplyPlan');
+    const machineId = stack.getLogicalId(apply.stateMachine.node.defaultChild as never);
+    const topicId = stack.getLogicalId(stack.oktaFlow.alarmTopic.node.defaultChild as never);
+    const alarms = Object.entries(json.Resources as Record<string, Json>).filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm',
+    );
+    const [found, ...more] = alarms.filter(([id]) => id.startsWith('MonitoringApplyPlanFailed'));
+    expect(more).toEqual([]);
+    const props = found?.[1].Properties;
+    expect(props.AlarmActions).toEqual([{ Ref: topicId }]);
+    expect(props.Threshold).toBe(1);
+    const stats = (props.Metrics as Json[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(stats.map((m) => m.MetricName)).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']);
+    for (const m of stats) expect(m.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: machineId } }]);
+    // RunFlow's alarm is still on RunFlow, and the stack without a write secret has no ApplyPlan alarm.
+    const runFlowId = stack.getLogicalId(stack.oktaFlow.runFlow.stateMachine.node.defaultChild as never);
+    const [runFailed] = alarms.filter(([id]) => id.startsWith('MonitoringRunFailed'));
+    expect(JSON.stringify(runFailed?.[1].Properties.Metrics)).toContain(runFlowId);
+    expect(JSON.stringify(runFailed?.[1].Properties.Metrics)).not.toContain(machineId);
+    expect(stack.oktaFlow.alarms).toHaveLength(synthesize(exampleConfigJson()).stack.oktaFlow.alarms.length + 1);
+  });
+
   it('the definition: dry run unless execute is true and rows will change; writes are never retried', () => {
     const { json } = synthesize(withWriteSecret('okta-flow/okta-write'));
     const machine = Object.values(json.Resources as Record<string, Json>).find(

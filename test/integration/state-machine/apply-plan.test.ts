@@ -2,8 +2,10 @@
  * The synthesized ApplyPlan definition run locally (aws-local-stepfunctions) over the real ResolvePlan and
  * ExecutePlan handlers, each built from its function's synthesized environment: S3 is s3rver (SSE-KMS headers
  * checked), Secrets Manager and EventBridge aws-sdk-client-mock, Okta the sandbox. A dry run changes nothing, an
- * execute applies and audits, a second execute is a no-op; every SDK call a handler makes is allowed by its role
- * (the IAM-per-handler check for the apply roles).
+ * execute applies and audits, a second execute is a no-op. The IAM-per-handler check for the apply roles, both
+ * ways as iam-per-handler.test.ts does for RunFlow: every SDK call a handler makes is allowed by its role, its role
+ * grants nothing those calls do not need, and the write secret is read by these two roles only (evaluated, not
+ * string-matched: a wildcard elsewhere would be caught) while they cannot read the read flows' secret.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -188,6 +190,18 @@ describe('ApplyPlan (local Step Functions over the real handlers)', () => {
     const result = await run({ plan, execute: true }, 'exec-1');
     expect(result.status).toBe('SUCCEEDED');
     expect(result.output).toMatchObject({ succeeded: 3, alreadySo: 0 });
+    // The audit trail keeps both resolutions: what ResolvePlan showed and what ExecutePlan ran.
+    expect(result.output.shownResolution).toMatch(/\/exec-1\/resolution\.json$/);
+    expect(result.output.resolution).toMatch(/\/exec-1\/resolution\.2\.json$/);
+    const stored = async (url: string) => {
+      const got = await s3.client.send(
+        new GetObjectCommand({ Bucket: s3.bucket, Key: url.replace('s3://okta-flow-test/', '') }),
+      );
+      return JSON.parse((await got.Body?.transformToString()) ?? '') as { execute: boolean; counts: Json };
+    };
+    const shown = await stored(String(result.output.shownResolution));
+    const ran = await stored(String(result.output.resolution));
+    expect([shown.execute, shown.counts.willChange, ran.execute, ran.counts.willChange]).toEqual([false, 3, true, 3]);
     expect(targets.map(statusOf)).toEqual(['DEPROVISIONED', 'DEPROVISIONED', 'DEPROVISIONED']);
     const key = String(result.output.audit).replace('s3://okta-flow-test/', '');
     const object = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }));
@@ -257,5 +271,60 @@ describe('ApplyPlan (local Step Functions over the real handlers)', () => {
       expect(denied).toEqual([]);
     }
     expect(fns.ResolvePlan.calls.some((c) => c.service === 'events')).toBe(false);
+  });
+
+  it('each apply role grants nothing its handler’s calls do not need', () => {
+    const arns = {
+      bucket: s3.bucket,
+      keyArn: String(fns.ExecutePlan.env.KMS_KEY_ARN),
+      secretArn: WRITE_SECRET,
+      eventBusArn: `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/default`,
+    };
+    const unused: string[] = [];
+    for (const [name, fn] of Object.entries(fns)) {
+      const permissions = fn.calls.flatMap((call) => permissionsFor(call, arns));
+      for (const statement of statementsOf(fn.roleId)) {
+        for (const action of [statement.Action].flat() as string[]) {
+          if (/^(xray|logs):/.test(action)) continue; // the Lambda runtime's, not the handler's
+          const used = permissions.some((p) => p.action === action && allowingStatement([statement], p) !== undefined);
+          if (!used) unused.push(`${name} ${statement.Sid ?? '(no sid)'}: ${action}`);
+        }
+      }
+    }
+    expect(unused).toEqual([]);
+  });
+
+  it('the write secret: read only by ResolvePlan and ExecutePlan, and they read no other secret', () => {
+    for (const fn of Object.values(fns)) {
+      const ids = fn.calls.filter((c) => c.service === 'secretsmanager').map((c) => c.input.SecretId);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(new Set(ids)).toEqual(new Set([WRITE_SECRET]));
+    }
+    const read = (secretArn: string) => ({
+      action: 'secretsmanager:GetSecretValue',
+      resource: secretArn,
+      context: {},
+      because: 'GetSecretValue',
+    });
+    const applyRoles = new Set(Object.values(fns).map((f) => f.roleId));
+    const readers: string[] = [];
+    const readersOfRead: string[] = [];
+    for (const [id, r] of Object.entries(stack.synth.json.Resources as Record<string, Json>)) {
+      if (r.Type !== 'AWS::IAM::Role') continue;
+      // Roles whose policies grant no Secrets Manager action cannot read a secret (and may name resources, like a
+      // state machine, that have no local value).
+      const policies = Object.values(stack.synth.json.Resources as Record<string, Json>).filter(
+        (p) => p.Type === 'AWS::IAM::Policy' && p.Properties.Roles.some((x: Json) => x.Ref === id),
+      );
+      if (!JSON.stringify(policies).includes('secretsmanager:')) continue;
+      const statements = statementsOf(id);
+      if (allowingStatement(statements, read(WRITE_SECRET)) !== undefined) readers.push(id);
+      if (applyRoles.has(id) && allowingStatement(statements, read(stack.secretArn)) !== undefined) {
+        readersOfRead.push(id);
+      }
+    }
+    expect(readers.sort()).toEqual([...applyRoles].sort());
+    // …and the read flows' secret is not theirs to read.
+    expect(readersOfRead).toEqual([]);
   });
 });

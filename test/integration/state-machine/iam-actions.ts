@@ -7,7 +7,8 @@
  *   s3:prefix); AbortMultipartUpload → s3:AbortMultipartUpload.
  * - A GetObject of a key that may be missing answers 404 only with s3:ListBucket on the bucket (the request carries
  *   no s3:prefix); without it, 403.
- * - SSE-KMS: a write needs kms:GenerateDataKey, a read kms:Decrypt, a multipart upload both.
+ * - SSE-KMS: a write needs kms:GenerateDataKey, a read kms:Decrypt, a multipart upload both — requested by S3 on
+ *   the caller's behalf, so with kms:ViaService s3.<region>.amazonaws.com (the key ARN's region).
  * - EventBridge PutEvents → events:PutEvents on the bus; Secrets Manager GetSecretValue, PutSecretValue,
  *   UpdateSecretVersionStage → the same-named action on the secret.
  * - Glue GetTable, CreateTable, UpdateTable → the same-named action on the catalog, the database and the table
@@ -50,6 +51,7 @@ export function permissionsFor(call: RecordedCall, arns: Arns): Permission[] {
   const bucketArn = `arn:aws:s3:::${arns.bucket}`;
   const object = (key: unknown) => `${bucketArn}/${String(key)}`;
   if (call.service === 's3') {
+    const viaS3 = { 'kms:ViaService': `s3.${arns.keyArn.split(':')[3]}.amazonaws.com` };
     if (call.input.Bucket !== arns.bucket)
       throw new Error(`${because} to an unexpected bucket ${String(call.input.Bucket)}`);
     if (call.command === 'ListObjectsV2') {
@@ -73,16 +75,16 @@ export function permissionsFor(call: RecordedCall, arns: Arns): Permission[] {
     const out: Permission[] = [{ action, resource: object(call.input.Key), context: {}, because }];
     if (call.command === 'GetObject' || call.command === 'HeadObject') {
       out.push({ action: 's3:ListBucket', resource: bucketArn, context: {}, because: `${because} (404, not 403)` });
-      out.push({ action: 'kms:Decrypt', resource: arns.keyArn, context: {}, because: `${because} of SSE-KMS` });
+      out.push({ action: 'kms:Decrypt', resource: arns.keyArn, context: viaS3, because: `${because} of SSE-KMS` });
     }
     if (call.command === 'PutObject' || call.command === 'CreateMultipartUpload') {
       if (call.input.ServerSideEncryption !== 'aws:kms' || call.input.SSEKMSKeyId !== arns.keyArn) {
         throw new Error(`${because} of ${String(call.input.Key)} is not SSE-KMS with the data key`);
       }
-      out.push({ action: 'kms:GenerateDataKey', resource: arns.keyArn, context: {}, because: `${because} SSE-KMS` });
+      out.push({ action: 'kms:GenerateDataKey', resource: arns.keyArn, context: viaS3, because: `${because} SSE-KMS` });
     }
     if (call.command === 'CreateMultipartUpload') {
-      out.push({ action: 'kms:Decrypt', resource: arns.keyArn, context: {}, because: `${because} SSE-KMS` });
+      out.push({ action: 'kms:Decrypt', resource: arns.keyArn, context: viaS3, because: `${because} SSE-KMS` });
     }
     return out;
   }

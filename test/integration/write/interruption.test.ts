@@ -78,6 +78,56 @@ describe('apply interrupted', () => {
     expect(await Promise.all(targets.map(status))).toEqual(['SUSPENDED', 'SUSPENDED', 'SUSPENDED', 'SUSPENDED']);
   });
 
+  it('the same run id executed again (a retried Lambda): the audit and the first resolution are kept, not replaced', async () => {
+    const targets = active.slice(4, 8);
+    const plan = jsonl(targets.map((u) => ({ action: 'suspend-user', user: id(u) })));
+    const rule = h.sandbox.faults.add({
+      route: LIFECYCLE,
+      method: 'POST',
+      nth: 2,
+      fault: { kind: 'status', status: 500 },
+    });
+    const run = () =>
+      applyPlan({
+        plan: { text: plan, format: 'jsonl' },
+        execute: true,
+        api: h.api,
+        store: h.store,
+        events: new MemoryApplyEvents(),
+        runId: 'retried-1',
+      });
+    const first = await run();
+    h.sandbox.faults.clear(rule);
+    const again = await run();
+    expect(again.execution?.results.map((r) => [r.row, r.result])).toEqual([
+      [2, 'succeeded'],
+      [3, 'succeeded'],
+      [4, 'succeeded'],
+    ]);
+    // One audit: the first attempt's four records, then the second's six.
+    expect(audits('retried-1').map((r) => `${r.row} ${r.phase} ${r.result}`)).toEqual([
+      '1 intent pending',
+      '1 outcome succeeded',
+      '2 intent pending',
+      '2 outcome unknown',
+      '2 intent pending',
+      '2 outcome succeeded',
+      '3 intent pending',
+      '3 outcome succeeded',
+      '4 intent pending',
+      '4 outcome succeeded',
+    ]);
+    // Each resolution under its own name: what the first attempt saw, and what the second did.
+    expect(first.resolutionLocation).toMatch(/\/retried-1\/resolution\.json$/);
+    expect(again.resolutionLocation).toMatch(/\/retried-1\/resolution\.2\.json$/);
+    const outcomes = (file: string) =>
+      (JSON.parse(readFileSync(join(h.dir, file), 'utf8')) as { rows: { outcome: string }[] }).rows.map(
+        (r) => r.outcome,
+      );
+    expect(outcomes(first.resolutionLocation)).toEqual(['will-change', 'will-change', 'will-change', 'will-change']);
+    expect(outcomes(again.resolutionLocation)).toEqual(['already-so', 'will-change', 'will-change', 'will-change']);
+  });
+
   it('the CLI killed with SIGKILL mid-write: the audit holds rows 1-2 done and row 3 attempted, nothing more', async () => {
     const targets = active.slice(10, 14);
     const planFile = join(h.dir, 'kill-plan.jsonl');
