@@ -347,7 +347,9 @@ export async function execute(stack: LocalStack, input: Json, options: ExecuteOp
     const out = JSON.parse(JSON.stringify(result ?? null)) as Json;
     return options.afterStep ? options.afterStep(step, event, out) : out;
   };
-  const machine = new StateMachine(stack.definition, { validationOptions: { checkArn: true, checkPaths: true } });
+  const machine = new StateMachine(withLambdaBoundTaskTimeouts(stack.definition), {
+    validationOptions: { checkArn: true, checkPaths: true },
+  });
   const retryNow = Object.fromEntries(
     ['PlanRun', 'ExtractStep', 'CommitRun', 'FailRun'].map((s) => [s, 0] as [string, number]),
   );
@@ -426,4 +428,21 @@ export function awsHistoryEvents(execution: Execution, definition: Json): number
     }
   }
   return count;
+}
+
+/**
+ * On AWS a Lambda Task without `TimeoutSeconds` runs until the function times out (at most 900 s); the local runner
+ * gives such a Task 60 s of wall clock, which a slow step on a loaded machine exceeds. Tasks without a timeout get
+ * the Lambda's maximum, so the local run times out where AWS would and not before.
+ */
+function withLambdaBoundTaskTimeouts(definition: Json): Json {
+  const visit = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(visit);
+    if (node === null || typeof node !== 'object') return node;
+    const copy = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, visit(v)]));
+    const isTimelessTask =
+      copy.Type === 'Task' && copy.TimeoutSeconds === undefined && copy.TimeoutSecondsPath === undefined;
+    return isTimelessTask ? { ...copy, TimeoutSeconds: 900 } : copy;
+  };
+  return visit(definition) as Json;
 }
