@@ -1,4 +1,5 @@
 /** ApplicationGroup — the groups assigned to each app: `GET /api/v1/apps/{id}/groups` (limit ≤ 200). Key (app_id, group_id). */
+import { APPLICATION_PARENT_FIELDS, applicationParentColumns } from './application-parent.js';
 import { defineObject, field } from './field.js';
 import type { ObjectDef } from './types.js';
 
@@ -18,7 +19,7 @@ export const applicationGroupDef: ObjectDef = defineObject({
     parent: 'Application',
     childPath: (id) => `/api/v1/apps/${encodeURIComponent(id)}/groups`,
     childLimit: 200,
-    parentFields: { app_id: 'id', app_name: 'name', app_label: 'label', app_status: 'status' },
+    parentFields: APPLICATION_PARENT_FIELDS,
     cost: 'app pages + one request per 200 assigned groups of each app (the apps bucket)',
   },
   fields: [
@@ -39,26 +40,6 @@ export const applicationGroupDef: ObjectDef = defineObject({
       description: 'Last change of the assignment.',
     }),
     field({ column: 'profile', label: 'Profile', path: 'profile', type: 'Struct', description: 'Assignment profile.' }),
-    field({
-      column: 'app_name',
-      label: 'Application Name',
-      path: '_parent.name',
-      type: 'String',
-      description: 'App name.',
-    }),
-    field({
-      column: 'app_label',
-      label: 'Application Label',
-      path: '_parent.label',
-      type: 'String',
-      description: 'Label.',
-    }),
-    field({
-      column: 'app_status',
-      label: 'Application Status',
-      path: '_parent.status',
-      type: 'String',
-      description: 'ACTIVE/INACTIVE.',
-    }),
+    ...applicationParentColumns(),
   ],
 });

@@ -3,6 +3,7 @@
  * `GET /api/v1/apps/{id}/users` (limit ≤ 500) for every app. Key (app_id, user_id). Never any credential secret:
  * only `credentials.userName` is a field (an app user's password is not readable here in any form).
  */
+import { APPLICATION_PARENT_FIELDS, applicationParentColumns } from './application-parent.js';
 import { defineObject, field } from './field.js';
 import type { ObjectDef } from './types.js';
 
@@ -22,7 +23,7 @@ export const applicationUserDef: ObjectDef = defineObject({
     parent: 'Application',
     childPath: (id) => `/api/v1/apps/${encodeURIComponent(id)}/users`,
     childLimit: 500,
-    parentFields: { app_id: 'id', app_name: 'name', app_label: 'label', app_status: 'status' },
+    parentFields: APPLICATION_PARENT_FIELDS,
     cost: 'app pages + one request per 500 assigned users of each app (the apps bucket, often 100/min)',
   },
   fields: [
@@ -73,26 +74,6 @@ export const applicationUserDef: ObjectDef = defineObject({
       type: 'Struct',
       description: 'App user profile.',
     }),
-    field({
-      column: 'app_name',
-      label: 'Application Name',
-      path: '_parent.name',
-      type: 'String',
-      description: 'App name.',
-    }),
-    field({
-      column: 'app_label',
-      label: 'Application Label',
-      path: '_parent.label',
-      type: 'String',
-      description: 'Label.',
-    }),
-    field({
-      column: 'app_status',
-      label: 'Application Status',
-      path: '_parent.status',
-      type: 'String',
-      description: 'ACTIVE/INACTIVE.',
-    }),
+    ...applicationParentColumns(),
   ],
 });
