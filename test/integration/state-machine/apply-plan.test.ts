@@ -21,7 +21,7 @@ import type { Sandbox } from '../../../sandbox/index.js';
 import { exampleConfigJson, type Json } from '../../infra/synthesize.js';
 import { frozenSandbox } from '../flow/runner/harness.js';
 import { type S3Harness, startS3 } from '../output/s3-harness.js';
-import { ACCOUNT, type LocalStack, localStack, REGION, type RecordedCall } from './harness.js';
+import { ACCOUNT, type LocalStack, localStack, PAYLOAD_LIMIT_BYTES, REGION, type RecordedCall } from './harness.js';
 import { allowingStatement, permissionsFor } from './iam-actions.js';
 
 const WRITE_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:okta-flow/okta-write-AbCdEf`;
@@ -128,9 +128,16 @@ function runtimeFor(name: 'ResolvePlan' | 'ExecutePlan') {
 async function run(input: Json, name: string): Promise<{ status: string; output: Json; error?: string }> {
   const resolve = createResolvePlanHandler(() => runtimeFor('ResolvePlan'));
   const executeHandler = createExecutePlanHandler(() => runtimeFor('ExecutePlan'));
+  // Step Functions refuses a state input or task result over its payload quota (States.DataLimitExceeded).
+  const withinQuota = (json: string, what: string) => {
+    const bytes = Buffer.byteLength(json);
+    if (bytes > PAYLOAD_LIMIT_BYTES) throw new Error(`States.DataLimitExceeded: ${what} is ${bytes} bytes`);
+    return json;
+  };
   const wrap = (h: (e: unknown) => Promise<unknown>) => async (payload: unknown) => {
     try {
-      return JSON.parse(JSON.stringify(await h(JSON.parse(JSON.stringify(payload)))));
+      const input = JSON.parse(withinQuota(JSON.stringify(payload), 'the task input'));
+      return JSON.parse(withinQuota(JSON.stringify(await h(input)), 'the task result'));
     } catch (error) {
       const e = new Error((error as Error).message);
       e.name = (error as Error).name;
