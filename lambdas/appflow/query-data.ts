@@ -92,31 +92,18 @@ export async function queryData(
   );
   try {
     const extractDeps = { api: session.client, plan: planQuery, signal: deadline.signal };
+    const request = {
+      fields: fields.map((f) => f.column),
+      filter,
+      resumeFrom: current,
+      ...(pageLimit === undefined ? {} : { pageLimit }),
+    };
+    const now = deps.now();
     const pages =
       streamSourceOf(def) !== null
         ? // The System Log: polling from the incremental field's lower bound (`published > …`), see stream-since.ts.
-          extractLogStream(
-            def,
-            {
-              fields: fields.map((f) => f.column),
-              filter,
-              since: streamSince(def, filter, deps.now()),
-              resumeFrom: current,
-              ...(pageLimit === undefined ? {} : { pageLimit }),
-              now: deps.now(),
-            },
-            extractDeps,
-          )
-        : extractObject(
-            def,
-            {
-              fields: fields.map((f) => f.column),
-              filter,
-              resumeFrom: current,
-              ...(pageLimit === undefined ? {} : { pageLimit }),
-            },
-            extractDeps,
-          );
+          extractLogStream(def, { ...request, since: streamSince(def, filter, now), now }, extractDeps)
+        : extractObject(def, request, extractDeps);
     for await (const page of pages) {
       const first = resumeIndex(page.records, skip, lastId);
       for (let i = first; i < page.records.length; i++) {

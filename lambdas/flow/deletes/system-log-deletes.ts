@@ -11,7 +11,7 @@
 import { logEventDef } from '../../okta/catalog/index.js';
 import { LOG_EVENT_COLUMNS } from '../../okta/catalog/log-event.js';
 import type { OktaObjectName } from '../../okta/catalog/types.js';
-import { extractLogStream, LOG_RETENTION_MS } from '../../okta/extract/log-stream.js';
+import { extractLogStream, retentionFloor } from '../../okta/extract/log-stream.js';
 import type { Filter } from '../../okta/query/filter.js';
 import { planQuery } from '../../okta/query/plan.js';
 import type { OktaApi } from '../../okta/types.js';
@@ -68,11 +68,8 @@ export function deleteEventsFilter(object: OktaObjectName): Filter | null {
  * overlap (from = watermark − overlap ≤ the previous run's plan time), so persistence time is covered without gaps.
  */
 export function deleteEventsSince(from: string, now: number): string {
-  const floor = now - LOG_RETENTION_MS + RETENTION_MARGIN_MS;
-  return new Date(Math.max(Date.parse(from), floor)).toISOString();
+  return new Date(Math.max(Date.parse(from), retentionFloor(now))).toISOString();
 }
-
-const RETENTION_MARGIN_MS = 60_000;
 
 /**
  * Tombstones for the object's delete events persisted from `window.from` on, one batch per System Log page, read

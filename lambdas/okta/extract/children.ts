@@ -25,7 +25,7 @@ import type { Filter } from '../query/filter.js';
 import type { OktaApi, OktaPage, OktaRecord } from '../types.js';
 import { namedParentIds, namesParents, parentFilter } from './children-filter.js';
 import { ContinuationMismatchError, ExtractRequestError } from './errors.js';
-import { effectiveFilter, extract, filterHash, selectFields } from './extract.js';
+import { effectiveFilter, extract, filterHash, relativeNext, sameRange, selectFields } from './extract.js';
 import { KeySet } from './key-set.js';
 import { compileProjection } from './projection.js';
 import type { ChildrenCursor, Continuation, ExtractDeps, ExtractPage, ExtractRequest, PlanFn } from './types.js';
@@ -296,25 +296,12 @@ function parentIdOf(parentDef: ObjectDef, parent: OktaRecord): string {
 }
 
 /** The next page URL as path + query on the org origin; refuses any other origin. */
-function relativeNext(nextUrl: string, origin: string): string {
-  const url = new URL(nextUrl, origin);
-  if (url.origin !== new URL(origin).origin) {
-    throw new ExtractRequestError(`Okta returned a next link on another origin (${url.origin}); refusing to follow`);
-  }
-  return `${url.pathname}${url.search}`;
-}
-
 function checkContinuation(def: ObjectDef, request: ExtractRequest, hash: string, c: Continuation): void {
   const problems: string[] = [];
   if (c.v !== 1) problems.push(`version ${String(c.v)} (expected 1)`);
   if (c.object !== def.name) problems.push(`object ${c.object} (expected ${def.name})`);
   if (c.filterHash !== hash) problems.push('a different filter');
-  if (
-    (c.window?.from ?? null) !== (request.window?.from ?? null) ||
-    (c.window?.to ?? null) !== (request.window?.to ?? null)
-  ) {
-    problems.push('a different window');
-  }
+  if (!sameRange(c.window, request.window)) problems.push('a different window');
   if (c.children === undefined) problems.push('no relation cursor');
   for (const path of [c.children?.parentPage, c.children?.child, c.children?.existence]) {
     if (path !== null && path !== undefined && !path.startsWith('/')) problems.push('a page that is not a path');

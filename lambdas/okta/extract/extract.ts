@@ -77,7 +77,8 @@ export function filterHash(filter: Filter | null | undefined): string {
     .slice(0, 16);
 }
 
-function sameRange(a: TimeWindow | null | undefined, b: TimeWindow | null | undefined): boolean {
+/** Two windows (or slices) cover the same range; absent bounds are equal. */
+export function sameRange(a: TimeWindow | null | undefined, b: TimeWindow | null | undefined): boolean {
   return (a?.from ?? null) === (b?.from ?? null) && (a?.to ?? null) === (b?.to ?? null);
 }
 
@@ -100,7 +101,7 @@ function checkContinuation(def: ObjectDef, request: ExtractRequest, hash: string
 }
 
 /** The next page URL as path + query on the org origin; refuses any other origin. */
-function relativeNext(nextUrl: string, origin: string): string {
+export function relativeNext(nextUrl: string, origin: string): string {
   const url = new URL(nextUrl, origin);
   if (url.origin !== new URL(origin).origin) {
     throw new ExtractRequestError(`Okta returned a next link on another origin (${url.origin}); refusing to follow`);

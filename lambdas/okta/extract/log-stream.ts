@@ -28,7 +28,7 @@ import { parseIsoDateTime } from '../query/instant.js';
 import { resolveFilter } from '../query/resolve-filter.js';
 import type { OktaRecord } from '../types.js';
 import { ContinuationMismatchError, ExtractRequestError } from './errors.js';
-import { filterHash, selectFields } from './extract.js';
+import { filterHash, relativeNext, selectFields } from './extract.js';
 import { KeySet } from './key-set.js';
 import { LogStreamStartError } from './log-stream-errors.js';
 import { compileProjection } from './projection.js';
@@ -37,6 +37,14 @@ import type { Continuation, ExtractDeps, ExtractPage } from './types.js';
 const DAY_MS = 86_400_000;
 /** Okta keeps 90 days of System Log events. */
 export const LOG_RETENTION_MS = 90 * DAY_MS;
+
+/**
+ * The oldest instant a request made now may ask for: the start of the retention plus a minute, so it is still
+ * inside when Okta answers.
+ */
+export function retentionFloor(now: number): number {
+  return now - LOG_RETENTION_MS + 60_000;
+}
 /** Okta refuses `since` older than this (400 E0000053). */
 export const LOG_MAX_SINCE_AGE_MS = 180 * DAY_MS;
 /** Okta's largest System Log page. */
@@ -104,14 +112,6 @@ export function logStreamStartPath(
   return { path: `${url.pathname}${url.search}`, residual: plan.residual, description: plan.description };
 }
 
-function relative(nextUrl: string, origin: string): string {
-  const url = new URL(nextUrl, origin);
-  if (url.origin !== new URL(origin).origin) {
-    throw new ExtractRequestError(`Okta returned a next link on another origin (${url.origin}); refusing to follow`);
-  }
-  return `${url.pathname}${url.search}`;
-}
-
 /**
  * A next link keeps the first request's `since`, which Okta refuses once it is more than 180 days old (E0000053): a
  * stream would stop half a year after its first run. Raised to the start of the 90-day retention it changes nothing
@@ -121,15 +121,12 @@ function relative(nextUrl: string, origin: string): string {
 export function freshSince(cursor: string, now: number): string {
   const url = new URL(cursor, 'https://okta.invalid');
   const since = url.searchParams.get('since');
-  const floor = now - LOG_RETENTION_MS + RETENTION_MARGIN_MS;
+  const floor = retentionFloor(now);
   const at = since === null ? Number.NaN : Date.parse(since);
   if (!Number.isFinite(at) || at >= floor) return cursor;
   url.searchParams.set('since', new Date(floor).toISOString());
   return `${url.pathname}${url.search}`;
 }
-
-/** How far inside the retention a raised `since` lands, so it is still inside when Okta answers. */
-const RETENTION_MARGIN_MS = 60_000;
 
 /** A stored cursor must be a polling request on the System Log (never a bounded one, never another endpoint). */
 function checkCursor(def: ObjectDef, cursor: string): void {
@@ -219,7 +216,7 @@ export async function* extractLogStream(
         fresh++;
         if (residual(item)) records.push(project(item));
       }
-      const next = page.nextUrl === null ? null : relative(page.nextUrl, deps.api.origin);
+      const next = page.nextUrl === null ? null : relativeNext(page.nextUrl, deps.api.origin);
       const empty = page.items.length === 0;
       const standstill = next === url;
       if (!empty && next === null) {

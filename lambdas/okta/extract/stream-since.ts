@@ -7,13 +7,10 @@
 import { resolveField, streamSourceOf } from '../catalog/index.js';
 import type { ObjectDef } from '../catalog/types.js';
 import type { Filter } from '../query/filter.js';
-import { LOG_RETENTION_MS } from './log-stream.js';
-
-/** A little inside the retention, so a request planned now is still within it when Okta answers. */
-const RETENTION_MARGIN_MS = 60_000;
+import { retentionFloor } from './log-stream.js';
 
 export function streamSince(def: ObjectDef, filter: Filter | null, now: number): string {
-  const floor = now - LOG_RETENTION_MS + RETENTION_MARGIN_MS;
+  const floor = retentionFloor(now);
   const source = streamSourceOf(def);
   const bound = source === null || filter === null ? null : lowerBound(def, filter, source.timeField);
   return new Date(Math.max(floor, bound ?? floor)).toISOString();
