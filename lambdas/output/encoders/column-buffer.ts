@@ -9,18 +9,13 @@
 import type { OktaRecord } from '../../okta/types.js';
 import { compileCellReader } from '../cell-reader.js';
 import { type Cell, type ColumnSpec, isScalar } from '../columns.js';
-import { type ColumnSnapshot, snapshotValues } from './column-snapshot.js';
+import type { ColumnSnapshot } from './column-snapshot.js';
 
 export interface ColumnBuffer {
   push(record: OktaRecord): void;
   /** Bytes held by the cells pushed since the last reset. */
   readonly bytes: number;
   readonly length: number;
-  /**
-   * The cells as the Parquet writer takes them: null, Uint8Array (UTF-8 of a string), number (timestamp millis,
-   * double), bigint, boolean, or a nested cell. Built on demand, one column at a time, and dropped after use.
-   */
-  values(): unknown[];
   /** The cells pushed since the last reset, as views of the buffer's arrays (valid until the next push/reset). */
   view(): ColumnSnapshot;
   /**
@@ -87,10 +82,6 @@ class Utf8Buffer implements ColumnBuffer {
     this.ends[row] = this.used;
   }
 
-  values(): unknown[] {
-    return snapshotValues(this.view());
-  }
-
   view(): ColumnSnapshot {
     const { length, ends, nulls } = this;
     return { kind: 'utf8', length, data: this.data.subarray(0, this.used), ends, nulls };
@@ -138,9 +129,6 @@ class Float64Buffer implements ColumnBuffer {
     this.nulls[row] = cell === null ? 1 : 0;
     this.data[row] = cell === null ? 0 : (cell as number);
   }
-  values(): unknown[] {
-    return snapshotValues(this.view());
-  }
   view(): ColumnSnapshot {
     return { kind: 'float64', length: this.length, data: this.data, nulls: this.nulls };
   }
@@ -174,9 +162,6 @@ class Int64Buffer implements ColumnBuffer {
     this.nulls[row] = cell === null ? 1 : 0;
     this.data[row] = cell === null ? 0n : (cell as bigint);
   }
-  values(): unknown[] {
-    return snapshotValues(this.view());
-  }
   view(): ColumnSnapshot {
     return { kind: 'int64', length: this.length, data: this.data, nulls: this.nulls };
   }
@@ -205,9 +190,6 @@ class BooleanBuffer implements ColumnBuffer {
     const row = this.length++;
     if (row >= this.data.length) this.data = grow(this.data, row + 1);
     this.data[row] = cell === null ? 2 : cell === true ? 1 : 0;
-  }
-  values(): unknown[] {
-    return snapshotValues(this.view());
   }
   view(): ColumnSnapshot {
     return { kind: 'boolean', length: this.length, data: this.data };
@@ -249,9 +231,6 @@ class NestedBuffer implements ColumnBuffer {
     const cell = this.read(record);
     this.cells.push(cell);
     this.held += nestedCellBytes(cell);
-  }
-  values(): unknown[] {
-    return this.cells;
   }
   view(): ColumnSnapshot {
     return { kind: 'nested', length: this.cells.length, cells: this.cells };

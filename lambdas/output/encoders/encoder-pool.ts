@@ -10,7 +10,8 @@
  * file starts a new worker. The worker only keeps the process alive while it has work.
  *
  * Entry: encoder-worker.js next to this module (the compiled package), or encoder-worker.ts under tsx/vitest
- * (started with `--import tsx`). Not in the Lambda bundles: the Lambdas encode in their own thread.
+ * (started with `--import tsx`). This module is bundled into the Lambdas (formats.ts imports it) but the worker entry
+ * is not: the Lambdas never set OKTA_FLOW_PARQUET_WORKER and encode in their own thread.
  */
 import { Worker } from 'node:worker_threads';
 import { EncoderWorkerError } from '../errors.js';
